@@ -1,0 +1,59 @@
+"""What each role may do: the one table of permissions, synced into Django groups.
+
+Views and the API never test group names; they ask `user.has_perm(...)` or the
+`get_<noun>_for_user` helper of the noun, and this table decides.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from switchboard.accounts.models import Role
+
+AGENT_PERMISSIONS = [
+    "contacts.view_contact",
+    "contacts.add_contact",
+    "contacts.change_contact",
+    "contacts.add_activity",
+    "contacts.view_activity",
+]
+SUPERVISOR_PERMISSIONS = AGENT_PERMISSIONS + [
+    "contacts.delete_contact",
+    "contacts.export_contacts",
+    "contacts.import_contacts",
+    "contacts.merge_contacts",
+    "contacts.view_importjob",
+    "accounts.view_user",
+]
+# Administrators are superusers in practice; the group exists so the role can be granted in admin.
+ADMIN_PERMISSIONS = SUPERVISOR_PERMISSIONS + [
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.delete_user",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AGENT: AGENT_PERMISSIONS,
+    Role.SUPERVISOR: SUPERVISOR_PERMISSIONS,
+    Role.ADMIN: ADMIN_PERMISSIONS,
+}
+
+
+def _permission(codename: str) -> Permission:
+    app_label, code = codename.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=code)
+
+
+@transaction.atomic
+def sync_role_groups() -> None:
+    """Create the role groups and give them exactly the permissions of the table."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([_permission(c) for c in codenames])
+
+
+def register_role_permissions(codename_lists: dict[Role, list[str]]) -> None:
+    """Let a later app (acd, orders, tickets ...) add its permissions to the roles."""
+    for role, codenames in codename_lists.items():
+        for codename in codenames:
+            if codename not in ROLE_PERMISSIONS[role]:
+                ROLE_PERMISSIONS[role].append(codename)

@@ -7,7 +7,9 @@ from switchboard.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Preferences"), {"fields": ("language", "time_zone")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Preferences"), {"fields": ("language", "time_zone")}),
+    )
     list_display = ("username", "first_name", "last_name", "is_active", "is_staff", "language")
     list_filter = ("is_active", "is_staff", "groups", "language")
 

@@ -38,17 +38,24 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def _permission(codename: str) -> Permission:
-    app_label, code = codename.split(".")
-    return Permission.objects.get(content_type__app_label=app_label, codename=code)
+def _permissions(codenames: list[str]) -> list[Permission]:
+    wanted = {tuple(c.split(".")) for c in codenames}
+    found = Permission.objects.filter(
+        content_type__app_label__in={a for a, _ in wanted}, codename__in={c for _, c in wanted}
+    ).select_related("content_type")
+    return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
 
 
 @transaction.atomic
 def sync_role_groups() -> None:
-    """Create the role groups and give them exactly the permissions of the table."""
+    """Create the role groups and give them exactly the permissions of the table.
+
+    Runs after each app migrates; a permission whose app has not migrated yet is
+    picked up by a later run.
+    """
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set([_permission(c) for c in codenames])
+        group.permissions.set(_permissions(codenames))
 
 
 def register_role_permissions(codename_lists: dict[Role, list[str]]) -> None:

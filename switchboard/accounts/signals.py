@@ -4,9 +4,7 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def create_role_groups(sender, **kwargs):
-    # Run once, after the last app's permissions exist.
-    if sender.label != "api":
-        return
+    # Each app's permissions exist by now (auth's own post_migrate handler ran first).
     from switchboard.accounts.roles import sync_role_groups
 
     sync_role_groups()

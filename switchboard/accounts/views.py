@@ -24,7 +24,10 @@ class LoginView(auth_views.LoginView):
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
     time_zone = forms.CharField(
-        label=gettext_lazy("Time zone"), max_length=64, required=False, validators=[validate_time_zone],
+        label=gettext_lazy("Time zone"),
+        max_length=64,
+        required=False,
+        validators=[validate_time_zone],
         help_text=gettext_lazy("Leave empty to use the company default, e.g. Asia/Dhaka."),
     )
 
@@ -41,12 +44,17 @@ def preferences(request):
     user = request.user
     form = PreferencesForm(
         request.POST or None,
-        initial={"language": user.language or translation.get_language(), "time_zone": user.time_zone},
+        initial={
+            "language": user.language or translation.get_language(),
+            "time_zone": user.time_zone,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             check_set_preferences(
-                user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
+                user,
+                language=form.cleaned_data["language"],
+                time_zone=form.cleaned_data["time_zone"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -29,7 +29,9 @@ class ContactQuerySet(models.QuerySet):
 class Contact(models.Model):
     """A person (any of last, first, patronymic name) or an organization (its name)."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices, default=ContactKind.PERSON)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ContactKind.choices, default=ContactKind.PERSON
+    )
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
@@ -45,12 +47,21 @@ class Contact(models.Model):
     recording_consent = models.BooleanField(_("consents to recording"), default=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="owned_contacts", verbose_name=_("owner"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_contacts",
+        verbose_name=_("owner"),
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from",
-        verbose_name=_("merged into"), editable=False,
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -99,10 +110,7 @@ def compute_names(kind, first_name, patronymic, last_name, organization) -> tupl
     """The (display_name, search_name) pair of a contact; also used by the bulk importer."""
     person = " ".join(p.strip() for p in (first_name, patronymic, last_name) if p and p.strip())
     organization = (organization or "").strip()
-    if kind == ContactKind.ORGANIZATION:
-        display = organization
-    else:
-        display = person or organization
+    display = organization if kind == ContactKind.ORGANIZATION else person or organization
     search = " ".join(filter(None, [display, organization if organization != display else ""]))
     return display[:400], search.casefold()[:700]
 
@@ -117,30 +125,40 @@ class PhoneKind(models.TextChoices):
 class Phone(models.Model):
     """A phone as it was entered, and its E.164 form that lookups use."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones", verbose_name=_("contact"))
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="phones", verbose_name=_("contact")
+    )
     raw = models.CharField(_("number as entered"), max_length=64)
     e164 = models.CharField(_("number (E.164)"), max_length=20, db_index=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=PhoneKind.choices, default=PhoneKind.MOBILE
+    )
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("phone")
         verbose_name_plural = _("phones")
-        constraints = [models.UniqueConstraint(fields=["contact", "e164"], name="phone_once_per_contact")]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "e164"], name="phone_once_per_contact")
+        ]
 
     def __str__(self) -> str:
         return self.e164
 
 
 class Email(models.Model):
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails", verbose_name=_("contact"))
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="emails", verbose_name=_("contact")
+    )
     address = models.EmailField(_("email"))
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("email")
         verbose_name_plural = _("emails")
-        constraints = [models.UniqueConstraint(fields=["contact", "address"], name="email_once_per_contact")]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "address"], name="email_once_per_contact")
+        ]
 
     def __str__(self) -> str:
         return self.address
@@ -160,12 +178,20 @@ class ActivityKind(models.TextChoices):
 class Activity(models.Model):
     """One entry of a contact's timeline. Later apps append their own kinds (calls, orders ...)."""
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="activities", verbose_name=_("contact"))
-    kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.NOTE)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="activities", verbose_name=_("contact")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.NOTE
+    )
     text = models.TextField(_("text"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -204,10 +230,15 @@ class ImportJob(models.Model):
     headers = models.JSONField(_("columns"), default=list)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     duplicate_policy = models.CharField(
-        _("duplicates"), max_length=8, choices=DuplicatePolicy.choices, default=DuplicatePolicy.SKIP,
+        _("duplicates"),
+        max_length=8,
+        choices=DuplicatePolicy.choices,
+        default=DuplicatePolicy.SKIP,
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -216,7 +247,10 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     failure = models.TextField(_("failure"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -240,7 +274,9 @@ class ImportJob(models.Model):
 class ImportRowError(models.Model):
     """A row the importer refused, with its line number in the file and the reason."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors", verbose_name=_("import"))
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="row_errors", verbose_name=_("import")
+    )
     line = models.PositiveIntegerField(_("line"))
     reason = models.TextField(_("reason"))
     row = models.JSONField(_("row"), default=list)

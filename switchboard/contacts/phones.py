@@ -48,7 +48,9 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
         if reason is None:
             possible = phonenumbers.is_possible_number_with_reason(number)
             reason = _REASONS.get(possible, lambda: _("not a valid number in this country"))()
-    raise InvalidPhone(_("“%(raw)s” is not a valid phone number: %(reason)s.") % {"raw": text, "reason": reason})
+    raise InvalidPhone(
+        _("“%(raw)s” is not a valid phone number: %(reason)s.") % {"raw": text, "reason": reason}
+    )
 
 
 def format_phone(e164: str) -> str:

@@ -19,3 +19,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
     search_fields = ("name", "user__username")
+    raw_id_fields = ("user",)

@@ -26,6 +26,9 @@ def load(out) -> None:
             do_create_user(
                 username, password, role, first_name=first, last_name=last, language=language
             )
+
+
+def print_logins(out) -> None:
     out.write("\nDemo logins (http://127.0.0.1:8000/):")
     for username, password, role, *_ in DEMO_USERS:
         out.write(f"  {str(role.label):<14} {username:<11} password: {password}")

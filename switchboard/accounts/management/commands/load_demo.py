@@ -24,3 +24,6 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(self.stdout)
+        from switchboard.accounts.demo import print_logins
+
+        print_logins(self.stdout)

@@ -53,11 +53,15 @@ def _unquote(text: str) -> str:
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="gettext is missing (make test installs it)")
 def test_every_user_facing_string_has_a_bengali_translation(tmp_path):
     for name in ("switchboard", "config", "locale"):
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+        shutil.copytree(
+            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__")
+        )
     shutil.copy(ROOT / "manage.py", tmp_path)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "bn", "--no-obsolete", "-v", "0"],
-        cwd=tmp_path, check=True, env={"PATH": "/usr/bin:/bin", "SWITCHBOARD_VAR_DIR": str(tmp_path / "var")},
+        cwd=tmp_path,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "SWITCHBOARD_VAR_DIR": str(tmp_path / "var")},
     )
     entries = read_po(tmp_path / "locale" / "bn" / "LC_MESSAGES" / "django.po")
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
@@ -67,6 +71,9 @@ def test_every_user_facing_string_has_a_bengali_translation(tmp_path):
 
 def test_the_committed_catalog_compiles_without_errors(tmp_path):
     po = ROOT / "locale" / "bn" / "LC_MESSAGES" / "django.po"
-    result = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(po)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "django.mo"), str(po)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,9 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_demo_agent_logs_in_by_keyboard_and_sees_the_contact_list_in_both_languages(page, agent):
+def test_the_demo_agent_logs_in_by_keyboard_and_sees_the_contact_list_in_both_languages(
+    page, agent
+):
     check_create_contact(ContactData(first_name="রহিম", last_name="আহমেদ", phones=["01712345678"]))
     check_create_contact(ContactData(first_name="Karim", last_name="Uddin", phones=["01812345678"]))
 

@@ -108,3 +108,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
             item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(settings):
+    # Argon2 still, so the stored hashes look as in production, but with a cost fit for tests.
+    settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "import_export",
     "switchboard.accounts",
     "switchboard.contacts",
+    "switchboard.acd",
+    "switchboard.calls",
     "switchboard.api",
 ]
 

@@ -31,5 +31,5 @@ def load(out) -> None:
 def print_logins(out) -> None:
     out.write("\nDemo logins (http://127.0.0.1:8000/):")
     for username, password, role, *_ in DEMO_USERS:
-        out.write(f"  {str(role.label):<14} {username:<11} password: {password}")
+        out.write(f"  {role.value:<11} {username:<11} password: {password}")
     out.write("")

@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from switchboard.acd.models import (
+    AgentProfile,
+    AgentSkill,
+    AgentStatus,
+    BreakReason,
+    Disposition,
+    IvrMenu,
+    IvrOption,
+    Queue,
+    QueueSkill,
+    Skill,
+)
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_bn")
+    search_fields = ("code", "name_en", "name_bn")
+
+
+class QueueSkillInline(admin.TabularInline):
+    model = QueueSkill
+    extra = 0
+
+
+@admin.register(Queue)
+class QueueAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_en",
+        "name_bn",
+        "priority",
+        "strategy",
+        "sl_target_percent",
+        "sl_target_seconds",
+    )
+    list_filter = ("strategy",)
+    search_fields = ("code", "name_en", "name_bn")
+    filter_horizontal = ("dispositions",)
+    inlines = [QueueSkillInline]
+
+
+@admin.register(Disposition)
+class DispositionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_bn", "difficult", "ordering")
+    list_editable = ("ordering",)
+
+
+@admin.register(BreakReason)
+class BreakReasonAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_bn")
+
+
+class AgentSkillInline(admin.TabularInline):
+    model = AgentSkill
+    extra = 0
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "extension", "auto_answer", "is_bot")
+    list_filter = ("is_bot", "auto_answer")
+    search_fields = ("user__username", "extension")
+    raw_id_fields = ("user",)
+    inlines = [AgentSkillInline]
+
+
+@admin.register(AgentStatus)
+class AgentStatusAdmin(admin.ModelAdmin):
+    list_display = ("agent", "state", "reason", "since")
+    list_filter = ("state",)
+    readonly_fields = ("agent", "state", "reason", "since", "call")
+
+    def has_add_permission(self, request):
+        return False  # the engine writes these
+
+
+class IvrOptionInline(admin.TabularInline):
+    model = IvrOption
+    extra = 0
+
+
+@admin.register(IvrMenu)
+class IvrMenuAdmin(admin.ModelAdmin):
+    list_display = ("dialed_number", "default_queue", "ask_language", "active")
+    inlines = [IvrOptionInline]

@@ -285,11 +285,15 @@ def test_erlang_a_improves_with_agents_and_worsens_with_traffic(a, n, t, aht, pa
 @given(a=st.floats(min_value=0.5, max_value=60), extra=st.integers(1, 20), t=targets, aht=ahts)
 def test_erlang_a_tends_to_erlang_c_as_patience_grows(a, extra, t, aht):
     n = math.floor(a) + extra
-    f = erlang_a(a, n, aht, aht * 1e7, target_seconds=t)
+    # Abandonment shifts the queue's drift by about theta / (n mu (1 - rho)**2)
+    # in relative terms, so near-critical queues need far more patience.
+    rho = a / n
+    patience = 1e7 * aht / (n * (1 - rho) ** 2)
+    f = erlang_a(a, n, aht, patience, target_seconds=t)
     assert f.prob_wait == pytest.approx(erlang_c(a, n), abs=1e-5)
     assert f.service_level == pytest.approx(service_level(a, n, t, aht), abs=1e-5)
     assert f.asa_seconds == pytest.approx(average_speed_of_answer(a, n, aht), rel=1e-4, abs=1e-6)
-    assert f.prob_abandon < 1e-5
+    assert f.prob_abandon < 1e-7
 
 
 def test_erlang_a_approaches_erlang_c_step_by_step():

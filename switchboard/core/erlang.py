@@ -286,7 +286,9 @@ class ErlangA:
     occupancy: float
 
 
-def _queue_sums(x: float, y: float, *, moments: bool, asa: bool) -> tuple[float, float, float, float]:
+def _queue_sums(
+    x: float, y: float, *, moments: bool, asa: bool
+) -> tuple[float, float, float, float]:
     """Sums over the queue part r_k = y**k / ((x+1)...(x+k)), k >= 0.
 
     Returns ``(log_scale, s0, s1, sa)`` with every sum divided by

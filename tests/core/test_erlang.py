@@ -330,9 +330,7 @@ def test_required_agents_is_the_minimum_one_fewer_misses_the_target(
 ):
     a = calls * aht / 1800
     assume(a < 500)
-    s = required_agents(
-        calls, 1800, aht, fraction, t, patience_seconds=patience, max_occupancy=cap
-    )
+    s = required_agents(calls, 1800, aht, fraction, t, patience_seconds=patience, max_occupancy=cap)
     n = s.productive_agents
     assert n == s.agents
     assert s.service_level >= fraction

@@ -1,0 +1,240 @@
+"""The ``switchboard`` command.
+
+Each subcommand is one *registrar* in :data:`SUBCOMMANDS`: a function that
+adds its parser to the subparsers and sets ``handler`` (called with the
+parsed arguments, returning the exit status).  To add ``simulate`` or
+``engine``, write ``register_<name>(subparsers)`` next to the code it runs
+and add it to the dict.
+
+Handlers import what they need when they run, so ``switchboard staff``
+stays pure Python and never loads Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+
+Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+# --------------------------------------------------------------------------
+# Argument types: argparse reports "argument --name: <message>", exit 2.
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _nonnegative(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than zero, got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    """A fraction: 0.3 or 30%."""
+    t = text.strip()
+    value = _number(t[:-1]) / 100 if t.endswith("%") else _number(t)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (or 0% and 100%), got {text}")
+    return value
+
+
+def _target(text: str) -> tuple[float, float]:
+    """'80/20' -> (0.8, 20.0): 80% of calls answered within 20 seconds."""
+    parts = text.strip().split("/")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected PERCENT/SECONDS such as 80/20, got {text!r}")
+    percent_text = parts[0].strip().removesuffix("%")
+    seconds_text = parts[1].strip().removesuffix("s")
+    try:
+        percent, seconds = float(percent_text), float(seconds_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected PERCENT/SECONDS such as 80/20, got {text!r}"
+        ) from None
+    if not 0 < percent <= 100:
+        raise argparse.ArgumentTypeError(
+            f"the percentage must be above 0 and at most 100, got {text!r}"
+        )
+    if not 0 <= seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"the seconds must be zero or more, got {text!r}")
+    return percent / 100, seconds
+
+
+# --------------------------------------------------------------------------
+# switchboard staff
+
+
+def register_staff(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "staff",
+        help="how many agents an interval needs (Erlang C, or Erlang A with --patience)",
+        description=(
+            "The minimum number of agents that meets a service-level target. "
+            "Erlang C by default; with --patience, Erlang A (callers hang up), "
+            "where abandoned calls count as missing the target."
+        ),
+    )
+    parser.add_argument(
+        "--calls", type=_nonnegative, required=True, help="calls offered in the interval"
+    )
+    parser.add_argument(
+        "--interval",
+        type=_positive,
+        default=1800.0,
+        help="interval length in seconds (default 1800)",
+    )
+    parser.add_argument(
+        "--aht", type=_positive, required=True, help="average handling time, seconds"
+    )
+    parser.add_argument(
+        "--target",
+        type=_target,
+        default=(0.8, 20.0),
+        metavar="PCT/SEC",
+        help="service-level target, e.g. 80/20 = 80%% answered within 20 s (default 80/20)",
+    )
+    parser.add_argument(
+        "--patience", type=_positive, help="callers' mean patience, seconds (Erlang A)"
+    )
+    parser.add_argument(
+        "--shrinkage",
+        type=_share,
+        default=0.0,
+        help="share of paid time off the phones, 0.3 or 30%%",
+    )
+    parser.add_argument(
+        "--max-occupancy", type=_share, help="cap on agents' time on calls, 0.85 or 85%%"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run_staff, parser=parser)
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    from switchboard.core.erlang import required_agents
+
+    fraction, seconds = args.target
+    if args.shrinkage >= 1:
+        args.parser.error("argument --shrinkage: must be below 1 (100%)")
+    if args.max_occupancy is not None and args.max_occupancy <= 0:
+        args.parser.error("argument --max-occupancy: must be more than zero")
+    try:
+        staffing = required_agents(
+            args.calls,
+            args.interval,
+            args.aht,
+            fraction,
+            seconds,
+            patience_seconds=args.patience,
+            max_occupancy=args.max_occupancy,
+            shrinkage=args.shrinkage,
+        )
+    except ValueError as exc:
+        args.parser.error(str(exc))
+    traffic = args.calls * args.aht / args.interval
+    model = "erlang_c" if args.patience is None else "erlang_a"
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "model": model,
+                    "traffic_erlangs": traffic,
+                    "agents": staffing.agents,
+                    "productive_agents": staffing.productive_agents,
+                    "service_level": staffing.service_level,
+                    "prob_wait": staffing.prob_wait,
+                    "prob_abandon": staffing.prob_abandon,
+                    "asa_seconds": staffing.asa_seconds,
+                    "occupancy": staffing.occupancy,
+                    "inputs": {
+                        "calls": args.calls,
+                        "interval_seconds": args.interval,
+                        "aht_seconds": args.aht,
+                        "target_fraction": fraction,
+                        "target_seconds": seconds,
+                        "patience_seconds": args.patience,
+                        "shrinkage": args.shrinkage,
+                        "max_occupancy": args.max_occupancy,
+                    },
+                }
+            )
+        )
+        return 0
+    print(_staff_summary(args, staffing, traffic, fraction, seconds))
+    return 0
+
+
+def _staff_summary(args, staffing, traffic: float, fraction: float, seconds: float) -> str:
+    model = "Erlang C" if args.patience is None else f"Erlang A, mean patience {args.patience:g} s"
+    lines = [
+        f"{args.calls:g} calls per {args.interval:g} s, AHT {args.aht:g} s "
+        f"= {traffic:.2f} Erlangs ({model})",
+        f"Target: {fraction:.0%} answered within {seconds:g} s"
+        + (f", occupancy at most {args.max_occupancy:.0%}" if args.max_occupancy else ""),
+        "",
+        f"  Agents to schedule       {staffing.agents}",
+    ]
+    if args.shrinkage:
+        lines.append(
+            f"  On the phones            {staffing.productive_agents}"
+            f"  ({args.shrinkage:.0%} shrinkage; figures below are for them)"
+        )
+    lines += [
+        f"  Service level            {staffing.service_level:.2%} within {seconds:g} s",
+        f"  Probability of waiting   {staffing.prob_wait:.2%}",
+    ]
+    if staffing.prob_abandon is not None:
+        lines.append(f"  Abandoned                {staffing.prob_abandon:.2%}")
+    lines += [
+        f"  Average speed of answer  {staffing.asa_seconds:.2f} s",
+        f"  Occupancy                {staffing.occupancy:.1%}",
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+
+SUBCOMMANDS: dict[str, Registrar] = {
+    "staff": register_staff,
+    # "simulate": register_simulate,  (issue 4, second half)
+    # "engine": register_engine,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="switchboard", description="Switchboard call-center platform tools."
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in SUBCOMMANDS.values():
+        register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``switchboard`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

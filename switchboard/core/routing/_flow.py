@@ -54,20 +54,32 @@ class Flow:
     def _care(self, agent: Agent) -> CarePolicy:
         return agent.care or self.config.care
 
+    def _settle(self, agent: Agent) -> None:
+        """Count the time spent in the current state up to now (safe to call twice)."""
+        now = self._now
+        state = agent.state
+        elapsed = now - agent.counted
+        agent.counted = now
+        agent.time_in_state[state] += elapsed
+        if state in _BUSY:
+            agent.busy_today += elapsed
+            if state is AgentState.ON_CALL:
+                agent.talk_since_break += elapsed
+        elif state in _OFF:
+            # a break long enough clears the talk time and any pending cool-down
+            care = self._care(agent)
+            rested = now - agent.since
+            if rested >= care.micro_break_s:
+                agent.talk_since_break = 0.0
+            if care.cool_down_s is None or rested >= care.cool_down_s:
+                agent.difficult = False
+
     def _set_state(
         self, agent: Agent, state: AgentState, reason: str | None = None, until: float | None = None
     ) -> None:
         now = self._now
-        old = agent.state
-        counted = now - agent.counted
-        agent.time_in_state[old] += counted
-        if old in _BUSY:
-            agent.busy_today += counted
-            if old is AgentState.ON_CALL:
-                agent.talk_since_break += now - agent.since
-        elif old in _OFF:
-            self._settle_rest(agent)
-        elif agent.entries is not None:
+        self._settle(agent)
+        if agent.entries is not None:
             self._index.remove_available(agent)
         agent.state = state
         agent.reason = reason
@@ -78,21 +90,11 @@ class Flow:
             self._timers.add(until, AGENT, agent.id, agent.timer_token)
         self._out.append(AgentStateChanged(now, agent.id, state, reason, until))
 
-    def _settle_rest(self, agent: Agent) -> None:
-        """Count the break the agent is on: long enough, it clears talk time and cool-down."""
-        care = self._care(agent)
-        rested = self._now - agent.since
-        if rested >= care.micro_break_s:
-            agent.talk_since_break = 0.0
-        if care.cool_down_s is None or rested >= care.cool_down_s:
-            agent.difficult = False
-
     def _become_available(self, agent: Agent) -> None:
         """Make the agent available, unless care imposes a break first; offer the next call."""
         care = self._care(agent)
         now = self._now
-        if agent.state in _OFF:
-            self._settle_rest(agent)
+        self._settle(agent)
         if agent.difficult and care.cool_down_s:
             agent.difficult = False
             self._set_state(agent, AgentState.BREAK, Reason.COOL_DOWN, now + care.cool_down_s)

@@ -333,6 +333,7 @@ class Router(Flow):
     def _on_day_started(self, event: ev.DayStarted) -> None:
         self._now = event.at
         for agent in self._agents.values():
+            self._settle(agent)
             agent.time_in_state = dict.fromkeys(AgentState, 0.0)
             agent.counted = event.at
             agent.busy_today = 0.0

@@ -79,7 +79,7 @@ class Flow:
     ) -> None:
         now = self._now
         self._settle(agent)
-        if agent.entries is not None:
+        if agent.avail_token:
             self._index.remove_available(agent)
         agent.state = state
         agent.reason = reason
@@ -157,6 +157,7 @@ class Flow:
             counters.expired += 1
         item.timer_token += 1
         del self._calls[item.id]
+        self._index.forget(item)
         self._out.append(CallEnded(self._now, item.id, item.queue, outcome))
 
     def _complete(self, item: WorkItem, difficult: bool) -> None:

@@ -75,7 +75,7 @@ class Agent:
         "time_in_state",
         "rr_last",
         "pools",
-        "entries",
+        "avail_token",
         "timer_token",
     )
 
@@ -97,8 +97,10 @@ class Agent:
         self.difficult = False
         self.time_in_state: dict[AgentState, float] = dict.fromkeys(AgentState, 0.0)
         self.rr_last: dict[Any, int] = {}  # pool key -> round-robin turn of the last offer
-        self.pools: list[Any] = []  # pools whose requirement this agent meets
-        self.entries: list[tuple] | None = None  # our entries in those pools while available
+        self.pools: list[
+            tuple
+        ] = []  # (pool, strategy kind, static rank) for each pool we qualify for
+        self.avail_token = 0  # non-zero while available: matches our entries in pool heaps
         self.timer_token = 0
 
 

@@ -3,23 +3,28 @@
 A pool is one way of matching calls to agents: a skill requirement plus the
 strategy that ranks agents (plus the queue, for round robin, whose turns are
 per queue). It holds two things, and never both at once:
-- `available`: the available agents who meet the requirement, in a list
-  sorted by the strategy's key, so the best agent for a call is `available[0]`;
+- `available`: a heap of the available agents who meet the requirement, keyed
+  by the strategy's rank, so the best agent for a call is `available[0]`;
 - `waiting`: a heap of the calls that need exactly this requirement, ordered
   by aged priority, then arrival, so the next call is `waiting[0]`.
 
 A call arriving looks at one pool; an agent becoming free looks at the few
 pools whose requirement they meet. Nothing scans all agents or all calls.
+
+Both heaps delete lazily: an agent who stops being available, or a call that
+leaves, only changes a token; entries whose token no longer matches are
+dropped when they reach the top, or all at once when a heap doubles. So an
+agent taking a call costs O(1), not one deletion per pool. Entries hold only
+numbers (the agent or call is found by its sequence number), so the garbage
+collector stops tracking them and never walks the heaps.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, insort
 from typing import TYPE_CHECKING, Any
 
 from .config import Requirement, Strategy
-from .model import CallState
 from .strategies import rank
 
 if TYPE_CHECKING:
@@ -29,28 +34,75 @@ PoolKey = tuple[Requirement, Strategy, Any]
 
 
 class Pool:
-    """Available agents (sorted by strategy) or waiting calls (a heap) for one requirement."""
+    """Available agents and waiting calls (two heaps, never both non-empty) for one requirement."""
 
-    __slots__ = ("key", "requirement", "strategy", "available", "waiting", "turn", "stale")
+    __slots__ = (
+        "key",
+        "requirement",
+        "strategy",
+        "kind",
+        "available",
+        "limit",
+        "waiting",
+        "turn",
+        "stale",
+        "_by_seq",
+    )
 
-    def __init__(self, key: PoolKey) -> None:
+    def __init__(self, key: PoolKey, by_seq: dict[int, Any]) -> None:
         self.key = key
         self.requirement, self.strategy, _ = key
-        self.available: list[tuple] = []  # (k1, k2, agent seq, Agent), sorted
-        self.waiting: list[tuple] = []  # (aged priority, arrived, seq, token, WorkItem), heap
+        self.kind = _KINDS[self.strategy]
+        self.available: list[tuple] = []  # (k1, k2, agent seq, token), heap
+        self.limit = 64  # compact `available` when it grows past this
+        self.waiting: list[tuple] = []  # (aged priority, arrived, call seq, token), heap
         self.turn = 0  # round-robin turns given out
         self.stale = 0  # heap entries of calls that left
+        self._by_seq = by_seq
 
     def top(self) -> WorkItem | None:
         """The next waiting call, dropping entries of calls that already left."""
         waiting = self.waiting
+        by_seq = self._by_seq
         while waiting:
             entry = waiting[0]
-            if entry[3] == entry[4].token:
-                return entry[4]
+            item = by_seq.get(entry[2])
+            if item is not None and item.token == entry[3]:
+                return item
             heapq.heappop(waiting)
             self.stale -= 1
         return None
+
+    def best_agent(self) -> Agent | None:
+        """The best available agent, dropping entries of agents no longer available."""
+        available = self.available
+        by_seq = self._by_seq
+        while available:
+            entry = available[0]
+            agent = by_seq[entry[2]]
+            if agent.avail_token == entry[3]:
+                return agent
+            heapq.heappop(available)
+        return None
+
+    def push_agent(self, entry: tuple) -> None:
+        """Add an available agent's entry, compacting the heap when stale entries pile up."""
+        available = self.available
+        heapq.heappush(available, entry)
+        if len(available) > self.limit:
+            by_seq = self._by_seq
+            live = [e for e in available if by_seq[e[2]].avail_token == e[3]]
+            heapq.heapify(live)
+            self.available = live
+            self.limit = 2 * len(live) + 64
+
+
+_KINDS = {
+    Strategy.LONGEST_IDLE: 0,
+    Strategy.LEAST_OCCUPIED: 1,
+    Strategy.BEST_SKILL: 2,
+    Strategy.ROUND_ROBIN: 3,
+}
 
 
 def qualifies(skills: dict[str, int], req: Requirement) -> bool:
@@ -68,6 +120,7 @@ class Index:
         self._unskilled: list[Pool] = []
         self._agents_by_skill: dict[str, dict[str, Agent]] = {}
         self._agents: dict[str, Agent] = {}
+        self._by_seq: dict[int, Any] = {}  # agents and waiting calls by sequence number
         self._tokens = 0
 
     # -- pools and membership ------------------------------------------------
@@ -77,7 +130,7 @@ class Index:
         key = (req, strategy, queue if strategy is Strategy.ROUND_ROBIN else None)
         pool = self.pools.get(key)
         if pool is None:
-            pool = self.pools[key] = Pool(key)
+            pool = self.pools[key] = Pool(key, self._by_seq)
             if req:
                 self._by_first_skill.setdefault(req[0][0], []).append(pool)
                 members = self._agents_by_skill.get(req[0][0], {}).values()
@@ -86,29 +139,32 @@ class Index:
                 members = self._agents.values()
             for agent in members:
                 if qualifies(agent.skills, req):
-                    agent.pools.append(pool)
-                    if agent.entries is not None:
-                        entry = (*rank(agent, pool), agent.seq, agent)
-                        agent.entries.append(entry)
-                        insort(pool.available, entry)
+                    self._join(agent, pool)
+                    if agent.avail_token:
+                        pool.push_agent((*rank(agent, pool), agent.seq, agent.avail_token))
         return pool
+
+    def _join(self, agent: Agent, pool: Pool) -> None:
+        static = rank(agent, pool)[0] if pool.kind == 2 else 0
+        agent.pools.append((pool, pool.kind, static))
 
     def attach(self, agent: Agent) -> None:
         """Register an agent (again, after a change of skills) and find their pools."""
         self.detach(agent)
         self._agents[agent.id] = agent
+        self._by_seq[agent.seq] = agent
         for skill in agent.skills:
             self._agents_by_skill.setdefault(skill, {})[agent.id] = agent
-        pools = list(self._unskilled)
+        for pool in self._unskilled:
+            self._join(agent, pool)
         for skill in agent.skills:
             for pool in self._by_first_skill.get(skill, ()):
                 if qualifies(agent.skills, pool.requirement):
-                    pools.append(pool)
-        agent.pools = pools
+                    self._join(agent, pool)
 
     def detach(self, agent: Agent) -> None:
         """Forget an agent's pool memberships (they must not be available)."""
-        assert agent.entries is None
+        assert not agent.avail_token
         for skill in agent.skills:
             self._agents_by_skill.get(skill, {}).pop(agent.id, None)
         self._agents.pop(agent.id, None)
@@ -117,25 +173,32 @@ class Index:
     # -- agents ----------------------------------------------------------------
 
     def add_available(self, agent: Agent) -> None:
-        """Put an available agent into each of their pools at their strategy's rank."""
-        entries = []
-        for pool in agent.pools:
-            entry = (*rank(agent, pool), agent.seq, agent)
-            entries.append(entry)
-            insort(pool.available, entry)
-        agent.entries = entries
+        """Put an available agent into each of their pools at their strategy's rank.
+
+        The ranks are strategies.rank(), inlined: this loop is the router's hot path.
+        """
+        self._tokens += 1
+        token = agent.avail_token = self._tokens
+        seq = agent.seq
+        since = agent.available_since
+        for pool, kind, static in agent.pools:
+            if kind == 0:
+                pool.push_agent((since, 0.0, seq, token))
+            elif kind == 2:
+                pool.push_agent((static, since, seq, token))
+            elif kind == 1:
+                pool.push_agent((agent.busy_today, since, seq, token))
+            else:
+                pool.push_agent((agent.rr_last.get(pool.key, 0), 0.0, seq, token))
 
     def remove_available(self, agent: Agent) -> None:
-        """Take an agent out of every pool's available list."""
-        for pool, entry in zip(agent.pools, agent.entries or (), strict=True):
-            available = pool.available
-            del available[bisect_left(available, entry)]
-        agent.entries = None
+        """Take an agent out of every pool: O(1), their entries simply go stale."""
+        agent.avail_token = 0
 
     def pick_agent(self, item: WorkItem) -> Agent | None:
         """The best available agent for the call under its queue's strategy, or None."""
-        available = item.pool.available
-        return available[0][3] if available else None
+        pool = item.pool
+        return pool.best_agent() if pool.available else None
 
     # -- calls -----------------------------------------------------------------
 
@@ -143,8 +206,9 @@ class Index:
         """Put a waiting call into its pool's heap at its place (aged priority, arrival)."""
         self._tokens += 1
         item.token = self._tokens
+        self._by_seq[item.seq] = item
         aged = item.arrived_at * self.aging_per_s - item.priority
-        heapq.heappush(item.pool.waiting, (aged, item.arrived_at, item.seq, item.token, item))
+        heapq.heappush(item.pool.waiting, (aged, item.arrived_at, item.seq, item.token))
 
     def drop_waiting(self, item: WorkItem) -> None:
         """Take a call out of its pool's heap (lazily: its entry goes stale)."""
@@ -152,20 +216,28 @@ class Index:
         pool = item.pool
         pool.stale += 1
         if pool.stale > 64 and pool.stale * 2 > len(pool.waiting):
-            pool.waiting = [entry for entry in pool.waiting if entry[3] == entry[4].token]
-            heapq.heapify(pool.waiting)
+            by_seq = self._by_seq
+            live = [e for e in pool.waiting if getattr(by_seq.get(e[2]), "token", 0) == e[3]]
+            heapq.heapify(live)
+            pool.waiting = live
             pool.stale = 0
+
+    def forget(self, item: WorkItem) -> None:
+        """The call left the router: drop it from the lookup by sequence number."""
+        self._by_seq.pop(item.seq, None)
 
     def pick_item(self, agent: Agent) -> WorkItem | None:
         """The waiting call the agent should take next, across all their pools, or None."""
         best = None
         best_entry = None
-        for pool in agent.pools:
-            if pool.waiting and pool.top() is not None:
-                entry = pool.waiting[0]
-                if best_entry is None or entry < best_entry:
-                    best, best_entry = pool, entry
-        return None if best is None else best_entry[4]
+        for pool, _, _ in agent.pools:
+            if pool.waiting:
+                item = pool.top()
+                if item is not None:
+                    entry = pool.waiting[0]
+                    if best_entry is None or entry < best_entry:
+                        best, best_entry = item, entry
+        return best
 
     def note_offer(self, item: WorkItem, agent: Agent) -> None:
         """Record the round-robin turn the agent took from the call's pool."""
@@ -173,7 +245,3 @@ class Index:
         if pool.strategy is Strategy.ROUND_ROBIN:
             pool.turn += 1
             agent.rr_last[pool.key] = pool.turn
-
-    def is_waiting(self, item: WorkItem) -> bool:
-        """Whether the call sits in its pool's heap."""
-        return item.state is CallState.WAITING and item.token != 0

@@ -337,7 +337,7 @@ class Router(Flow):
             agent.time_in_state = dict.fromkeys(AgentState, 0.0)
             agent.counted = event.at
             agent.busy_today = 0.0
-            if agent.entries is not None:  # least-occupied ranks change with busy_today
+            if agent.avail_token:  # least-occupied ranks change with busy_today
                 self._index.remove_available(agent)
                 self._index.add_available(agent)
         for counters in self._counters.values():

@@ -86,15 +86,18 @@ class Pool:
         return None
 
     def push_agent(self, entry: tuple) -> None:
-        """Add an available agent's entry, compacting the heap when stale entries pile up."""
-        available = self.available
-        heapq.heappush(available, entry)
-        if len(available) > self.limit:
-            by_seq = self._by_seq
-            live = [e for e in available if by_seq[e[2]].avail_token == e[3]]
-            heapq.heapify(live)
-            self.available = live
-            self.limit = 2 * len(live) + 64
+        """Add an available agent's entry (Index.add_available inlines this)."""
+        heapq.heappush(self.available, entry)
+        if len(self.available) > self.limit:
+            self.compact()
+
+    def compact(self) -> None:
+        """Drop the stale entries of agents no longer available, once they pile up."""
+        by_seq = self._by_seq
+        live = [e for e in self.available if by_seq[e[2]].avail_token == e[3]]
+        heapq.heapify(live)
+        self.available = live
+        self.limit = 2 * len(live) + 64
 
 
 _KINDS = {
@@ -181,15 +184,19 @@ class Index:
         token = agent.avail_token = self._tokens
         seq = agent.seq
         since = agent.available_since
+        push = heapq.heappush
         for pool, kind, static in agent.pools:
+            available = pool.available
             if kind == 0:
-                pool.push_agent((since, 0.0, seq, token))
+                push(available, (since, 0.0, seq, token))
             elif kind == 2:
-                pool.push_agent((static, since, seq, token))
+                push(available, (static, since, seq, token))
             elif kind == 1:
-                pool.push_agent((agent.busy_today, since, seq, token))
+                push(available, (agent.busy_today, since, seq, token))
             else:
-                pool.push_agent((agent.rr_last.get(pool.key, 0), 0.0, seq, token))
+                push(available, (agent.rr_last.get(pool.key, 0), 0.0, seq, token))
+            if len(available) > pool.limit:
+                pool.compact()
 
     def remove_available(self, agent: Agent) -> None:
         """Take an agent out of every pool: O(1), their entries simply go stale."""

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from bench._naive_router import NaiveRouter
 from switchboard.core.routing import (
     AgentLoggedIn,
     AgentLoggedOut,
@@ -25,6 +26,7 @@ from switchboard.core.routing import (
     CallRequeued,
     CallState,
     CarePolicy,
+    DayStarted,
     OfferAccepted,
     OfferRejected,
     OfferTimedOut,
@@ -75,6 +77,7 @@ class RouterMachine(RuleBasedStateMachine):
         super().__init__()
         self.router = Router(CONFIG)
         self.twin: Router | None = None  # restored from a snapshot; must decide the same
+        self.naive = NaiveRouter(CONFIG)  # scans instead of indexing; must decide the same
         self.now = 0.0
         self.calls = 0
         self.order: dict[str, int] = {}  # call -> arrival number
@@ -87,8 +90,13 @@ class RouterMachine(RuleBasedStateMachine):
     def send(self, event) -> None:
         before = self.router.snapshot()
         try:
+            naive_out = self.naive.handle(event)
+        except RoutingError:
+            naive_out = None
+        try:
             out = self.router.handle(event)
         except RoutingError as error:
+            assert naive_out is None, "the naive router accepted a refused event"
             assert self.router.snapshot() == before, "a refused event changed the state"
             if self.twin is not None:
                 try:
@@ -99,6 +107,7 @@ class RouterMachine(RuleBasedStateMachine):
                     raise AssertionError("the restored router accepted a refused event") from None
             self.out = []
             return
+        assert naive_out == out, "the indexes chose differently from a full scan"
         if self.twin is not None:
             assert self.twin.handle(event) == out, "the restored router decided differently"
         self.out = out
@@ -184,6 +193,10 @@ class RouterMachine(RuleBasedStateMachine):
         call = self.pick(n, CallState.CONNECTED)
         if call is not None:
             self.send(CallCompleted(self.now, call, difficult))
+
+    @rule()
+    def a_new_day_starts(self):
+        self.send(DayStarted(self.now))
 
     @rule(agent=st.sampled_from(AGENTS), call=st.sampled_from(["c1", "c2", "nope"]))
     def something_impossible_happens(self, agent, call):

@@ -28,6 +28,7 @@ from .errors import (
 )
 from .model import Agent, AgentInfo, AgentState, CallInfo, CallState, Outcome, Reason, WorkItem
 from .stats import AgentStats, QueueStats, queue_stats
+from .timers import AGENT
 
 
 class Router(Flow):
@@ -87,7 +88,7 @@ class Router(Flow):
         timers = self._timers
         while timers.heap:
             _, _, kind, ref, token = timers.heap[0]
-            owner = self._agents.get(ref) if kind == 0 else self._calls.get(ref)
+            owner = self._agents.get(ref) if kind == AGENT else self._calls.get(ref)
             if owner is not None and owner.timer_token == token:
                 return timers.heap[0][0]
             timers.pop_due(timers.heap[0][0])
@@ -193,6 +194,7 @@ class Router(Flow):
             self._seq += 1
             agent = self._agents[event.agent] = Agent(event.agent, self._seq, {}, event.at)
         if event.skills is not None:
+            self._index.detach(agent)  # under the old skills
             agent.skills = dict(event.skills)
             self._index.attach(agent)
         if event.care is not None:

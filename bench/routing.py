@@ -241,7 +241,9 @@ def main() -> None:
     driver.run(slice_s, warm)
     driver.latencies.clear()
     decisions_before = driver.decisions
+    wall_before, cpu_before = time.perf_counter(), time.process_time()
     driver.run(warm, warm + measured)
+    cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - wall_before)
     wall = time.perf_counter() - started
 
     lat = sorted(driver.latencies)
@@ -261,7 +263,10 @@ def main() -> None:
     )
     print(f"  calls waiting at the end: {waiting}; agents by state: {states}")
     load = os.getloadavg()[0]
-    print(f"  machine load average while running: {load:.2f} on {os.cpu_count()} cores")
+    print(
+        f"  machine load average {load:.2f} on {os.cpu_count()} cores; this process got"
+        f" {cpu_share:.0%} of a core while measured (other work on the machine inflates the tail)"
+    )
     print(f"  refused events (driver raced the router): {driver.refused}")
 
     naive = NaiveRouter(config)

@@ -16,6 +16,7 @@ from .decisions import (
     CallOverflowed,
     CallQueued,
     CallRequeued,
+    Decision,
 )
 from .model import Agent, AgentState, CallState, Outcome, Reason, WorkItem
 from .pools import Index
@@ -41,7 +42,7 @@ class Flow:
         self._timers = Timers()
         self._now = -math.inf
         self._seq = 0
-        self._out: list = []
+        self._out: list[Decision] = []
         for queue in config.queues:
             # pools exist before agents log in, so logins find them without a rescan
             self._index.pool(queue.requirement, queue.strategy, queue.id)

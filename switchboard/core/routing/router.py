@@ -16,7 +16,7 @@ from typing import Any
 from . import events as ev
 from ._flow import Flow
 from .config import RouterConfig, merge, requirement
-from .decisions import CallbackScheduled, OfferWithdrawn
+from .decisions import CallbackScheduled, Decision, OfferWithdrawn
 from .errors import (
     CareBreakNotOver,
     ClockWentBackwards,
@@ -60,7 +60,7 @@ class Router(Flow):
 
     # -- the one entry point ------------------------------------------------------
 
-    def handle(self, event: ev.Event) -> list:
+    def handle(self, event: ev.Event) -> list[Decision]:
         """Apply one event; return the decisions and facts it produced, in order.
 
         Raises a RoutingError subclass (UnknownAgent, UnknownCall, UnknownQueue,

@@ -1,0 +1,109 @@
+"""The database objects behind contact search, per vendor; the migration and post_migrate use it.
+
+SQLite: two FTS5 tables with the trigram tokenizer (substrings in any script, Bengali
+included), "external content" tables that read the text from contacts_contact and
+contacts_phone and are kept in step by triggers.
+PostgreSQL: pg_trgm GIN indexes, which `LIKE '%…%'` uses directly.
+"""
+
+SQLITE_NAME_FTS = "contacts_contact_fts"
+SQLITE_PHONE_FTS = "contacts_phone_fts"
+
+_SQLITE_TABLES = {
+    SQLITE_NAME_FTS: (
+        f"CREATE VIRTUAL TABLE {SQLITE_NAME_FTS} USING fts5("
+        "search_name, content='contacts_contact', content_rowid='id', tokenize='trigram')"
+    ),
+    SQLITE_PHONE_FTS: (
+        f"CREATE VIRTUAL TABLE {SQLITE_PHONE_FTS} USING fts5("
+        "e164, content='contacts_phone', content_rowid='id', tokenize='trigram')"
+    ),
+}
+
+
+def _sqlite_triggers(fts: str, table: str, column: str) -> dict[str, str]:
+    # An external-content FTS5 table must be told the *old* text to forget a row.
+    forget = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+    remember = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"
+    return {
+        f"{fts}_ai": f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {remember} END",
+        f"{fts}_ad": f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {forget} END",
+        f"{fts}_au": (
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} "
+            f"WHEN old.{column} IS NOT new.{column} BEGIN {forget} {remember} END"
+        ),
+    }
+
+
+_SQLITE_TRIGGERS = {
+    SQLITE_NAME_FTS: _sqlite_triggers(SQLITE_NAME_FTS, "contacts_contact", "search_name"),
+    SQLITE_PHONE_FTS: _sqlite_triggers(SQLITE_PHONE_FTS, "contacts_phone", "e164"),
+}
+
+_POSTGRES_CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS contact_search_trgm "
+    "ON contacts_contact USING gin (search_name gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS phone_e164_trgm ON contacts_phone USING gin (e164 gin_trgm_ops)",
+]
+_POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS contact_search_trgm",
+    "DROP INDEX IF EXISTS phone_e164_trgm",
+]
+
+
+def _sqlite_names(cursor, kind: str) -> set[str]:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def install(connection) -> None:
+    """Create the search tables, triggers or indexes; fill them from what is already stored."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            existing = _sqlite_names(cursor, "table")
+            for fts, sql in _SQLITE_TABLES.items():
+                if fts not in existing:
+                    cursor.execute(sql)
+            repair(connection, force_rebuild=True)
+        elif connection.vendor == "postgresql":
+            for sql in _POSTGRES_CREATE:
+                cursor.execute(sql)
+
+
+def repair(connection, *, force_rebuild: bool = False) -> list[str]:
+    """Recreate missing SQLite triggers and rebuild the FTS tables they fed.
+
+    Django's SQLite schema editor rebuilds a table (copy, drop, rename) for many ALTERs,
+    and dropping the table drops its triggers: a later migration of Contact or Phone
+    would silently stop search from seeing changes. post_migrate calls this to put them
+    back. Returns the FTS tables it rebuilt. Does nothing before `install` ran.
+    """
+    if connection.vendor != "sqlite":
+        return []
+    rebuilt = []
+    with connection.cursor() as cursor:
+        tables = _sqlite_names(cursor, "table")
+        triggers = _sqlite_names(cursor, "trigger")
+        for fts, wanted in _SQLITE_TRIGGERS.items():
+            if fts not in tables:
+                continue
+            missing = [sql for name, sql in wanted.items() if name not in triggers]
+            for sql in missing:
+                cursor.execute(sql)
+            if missing or force_rebuild:
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+                rebuilt.append(fts)
+    return rebuilt
+
+
+def uninstall(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for fts, triggers in _SQLITE_TRIGGERS.items():
+                for name in triggers:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+        elif connection.vendor == "postgresql":
+            for sql in _POSTGRES_DROP:
+                cursor.execute(sql)

@@ -1,0 +1,175 @@
+"""Finding contacts: by name in any script, by phone in any format, by tag, by organization.
+
+Every function takes a Contact queryset (usually `contacts_for_user(user)`) and returns a
+narrower one, so the list page, the API and the screen pop share one way of searching.
+
+Name search is a substring search over `Contact.search_name` (display name and
+organization, case-folded) answered from a trigram index: FTS5 on SQLite, pg_trgm on
+PostgreSQL (see `_search_index`). Texts shorter than a trigram fall back to a prefix
+match on `display_name`, which its B-tree index answers.
+"""
+
+import re
+
+import phonenumbers
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from switchboard.contacts._search_index import SQLITE_NAME_FTS, SQLITE_PHONE_FTS
+from switchboard.contacts.models import Phone
+from switchboard.contacts.phones import InvalidPhone, normalize_phone
+
+TRIGRAM = 3
+# Fewer digits than this say too little about a phone to search for it.
+MIN_PHONE_DIGITS = 3
+# From this many digits on, a number that parses is looked up whole, by its E.164 form.
+MIN_FULL_NUMBER_DIGITS = 9
+# Digits (any script), and what people put between them when writing a number.
+_PHONE_TEXT = re.compile(r"[\d\s()+\-./]+")
+# Sorts after every character, so [p, p + _LAST) is the range of strings starting with p.
+_LAST = "\U0010ffff"
+
+
+def search_contacts(queryset: QuerySet, text: str) -> QuerySet:
+    """Contacts of `queryset` matching `text`: a phone if it looks like one, else a name.
+
+    A name matches when every word of `text` occurs in the display name or organization,
+    in any case; names that start with the text come first. A phone matches in any
+    format ("01712-345678", "+880 1712 345678", "8801712345678") and by part of its
+    digits ("345678"). Merged contacts never match. An empty text filters nothing.
+    """
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    queryset = queryset.filter(merged_into__isnull=True)
+    if looks_like_phone(text):
+        try:
+            return filter_by_phone(queryset, text)
+        except InvalidPhone:
+            return queryset.none()
+    return _filter_by_name(queryset, text)
+
+
+def looks_like_phone(text: str) -> bool:
+    return bool(_PHONE_TEXT.fullmatch(text)) and len(_digits(text)) >= MIN_PHONE_DIGITS
+
+
+def filter_by_phone(queryset: QuerySet, raw: str) -> QuerySet:
+    """Contacts with this phone, written in any format, or with these digits in a phone.
+
+    A complete number is looked up by its E.164 form (an index seek); anything else is
+    taken as a part of a number (found through the trigram index of the phones).
+    Raises InvalidPhone when there are too few digits.
+    """
+    # E.164 has no national trunk prefix: "01712" is found as "1712".
+    digits = _digits(raw).lstrip("0")
+    e164 = None
+    if len(digits) >= MIN_FULL_NUMBER_DIGITS:
+        try:
+            e164 = normalize_phone(raw)
+        except InvalidPhone:
+            pass
+    if e164:
+        phones = Phone.objects.filter(e164=e164)
+    else:
+        # A short text can be a whole (landline) number and the tail of longer ones;
+        # the digit search finds both, since a number's digits are part of its E.164.
+        if len(digits) < MIN_PHONE_DIGITS:
+            raise InvalidPhone(
+                _("Type at least %(count)d digits of the phone number.")
+                % {"count": MIN_PHONE_DIGITS}
+            )
+        phones = _phones_containing(queryset.db, digits)
+    return queryset.filter(id__in=phones.values("contact_id"))
+
+
+def filter_by_tag(queryset: QuerySet, tag: str) -> QuerySet:
+    """Contacts carrying the tag of this name (in any case)."""
+    tag = (tag or "").strip()
+    if not tag:
+        return queryset
+    return queryset.filter(tags__name__iexact=tag)
+
+
+def filter_by_organization(queryset: QuerySet, organization: str) -> QuerySet:
+    """Contacts of the organization of this name (in any case)."""
+    organization = (organization or "").strip()
+    if not organization:
+        return queryset
+    folded = organization.casefold()
+    # search_name holds the organization too: the trigram index narrows the rows first.
+    if len(folded) >= TRIGRAM:
+        queryset = queryset.filter(_contains_all(queryset.db, [folded]))
+    return queryset.filter(organization__iexact=organization)
+
+
+def _filter_by_name(queryset: QuerySet, text: str) -> QuerySet:
+    folded = text.casefold()
+    words = folded.split()
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    if not long_words:
+        return _filter_by_name_prefix(queryset, " ".join(text.split()))
+    queryset = queryset.filter(_contains_all(queryset.db, long_words))
+    for word in words:
+        if len(word) < TRIGRAM:
+            # Checked on the few rows the index let through.
+            queryset = queryset.filter(search_name__contains=word)
+    starts = Case(
+        When(search_name__startswith=" ".join(words), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return queryset.order_by(starts, "display_name", "id")
+
+
+def _filter_by_name_prefix(queryset: QuerySet, text: str) -> QuerySet:
+    # Too short for trigrams: match the start of the display name through its B-tree
+    # index, one range per way of capitalising the text (Bengali has no case).
+    condition = Q()
+    for variant in {text, text.lower(), text.upper(), text.capitalize(), text.title()}:
+        condition |= Q(
+            display_name__gte=variant,
+            display_name__lt=variant + _LAST,
+            display_name__startswith=variant,
+        )
+    return queryset.filter(condition).order_by("display_name", "id")
+
+
+def _contains_all(alias: str, words: list[str]) -> Q:
+    """search_name contains every one of `words` (each of at least 3 characters)."""
+    vendor = connections[alias].vendor
+    if vendor == "sqlite":
+        # A quoted phrase of the trigram tokenizer matches it as a substring.
+        query = " ".join(_fts_phrase(w) for w in words)
+        return Q(
+            id__in=RawSQL(
+                f"SELECT rowid FROM {SQLITE_NAME_FTS} WHERE {SQLITE_NAME_FTS} MATCH %s", [query]
+            )
+        )
+    # PostgreSQL: pg_trgm's GIN index answers LIKE '%…%'; elsewhere it is a scan.
+    condition = Q()
+    for word in words:
+        condition &= Q(search_name__contains=word)
+    return condition
+
+
+def _phones_containing(alias: str, digits: str) -> QuerySet:
+    if connections[alias].vendor == "sqlite":
+        return Phone.objects.filter(
+            id__in=RawSQL(
+                f"SELECT rowid FROM {SQLITE_PHONE_FTS} WHERE {SQLITE_PHONE_FTS} MATCH %s",
+                [_fts_phrase(digits)],
+            )
+        )
+    return Phone.objects.filter(e164__contains=digits)
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _digits(text: str) -> str:
+    # normalize_digits_only turns Bengali (and other) digits into ASCII ones.
+    return phonenumbers.normalize_digits_only(text)

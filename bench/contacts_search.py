@@ -32,35 +32,185 @@ PHONE_TARGET_MS = 5
 NAME_TARGET_MS = 50
 PAGE = 50
 
-BENGALI_FIRST = (
-    "রহিম করিম আবদুল মোহাম্মদ আনোয়ার জামাল কামাল সাকিব তামিম মাহমুদ হাসান হোসেন "
-    "রফিক শফিক জাহিদ নাসির মিজানুর আরিফ সুমন রাজু বিপ্লব সজীব তানভীর ইমরান "
-    "ফাতেমা আয়েশা নাসরিন শারমিন রুমানা সুমাইয়া তাসনিম নুসরাত ফারহানা সাবরিনা "
-    "মরিয়ম রেহানা শিরিন লাইলা পারভীন সালমা জান্নাতুল মিতু রিয়া তৃষা"
-).split()
-BENGALI_LAST = (
-    "আহমেদ চৌধুরী হোসেন রহমান ইসলাম উদ্দিন খান মিয়া সরকার তালুকদার মজুমদার "
-    "ভূঁইয়া শেখ সিদ্দিকী আলম হক কবির বেগম খাতুন আক্তার দাস রায় পাল সাহা"
-).split()
-LATIN_FIRST = (
-    "Rahim Karim Abdul Mohammad Anwar Jamal Kamal Shakib Tamim Mahmud Hasan Hossain "
-    "Rafiq Shafiq Zahid Nasir Mizanur Arif Sumon Raju Biplob Sajib Tanvir Imran "
-    "Fatema Ayesha Nasrin Sharmin Rumana Sumaiya Tasnim Nusrat Farhana Sabrina "
-    "Mariam Rehana Shirin Laila Parvin Salma Jannatul Mitu Riya Trisha"
-).split()
-LATIN_LAST = (
-    "Ahmed Chowdhury Hossain Rahman Islam Uddin Khan Mia Sarkar Talukder Majumder "
-    "Bhuiyan Sheikh Siddiqui Alam Haque Kabir Begum Khatun Akter Das Roy Paul Saha"
-).split()
-ORG_WORDS = (
-    "Aarong Bengal Deshi Padma Meghna Jamuna Sonar Rupali Nakshi Tangail Dhaka "
-    "Chittagong Sylhet Khulna Rajshahi Barisal Green Star Lotus Shapla"
-).split()
-ORG_KINDS = "Fashion Textiles Traders Garments Home Crafts Enterprise Bazar Store".split()
-BENGALI_ORGS = (
-    "আড়ং দেশি দশা পদ্মা মেঘনা যমুনা সোনার রূপালী নকশী টাঙ্গাইল শাপলা"
-).split()
-BENGALI_ORG_KINDS = "ফ্যাশন বস্ত্রালয় ট্রেডার্স গার্মেন্টস হোম এন্টারপ্রাইজ বাজার".split()
+BENGALI_FIRST = [
+    "রহিম",
+    "করিম",
+    "আবদুল",
+    "মোহাম্মদ",
+    "আনোয়ার",
+    "জামাল",
+    "কামাল",
+    "সাকিব",
+    "তামিম",
+    "মাহমুদ",
+    "হাসান",
+    "হোসেন",
+    "রফিক",
+    "শফিক",
+    "জাহিদ",
+    "নাসির",
+    "মিজানুর",
+    "আরিফ",
+    "সুমন",
+    "রাজু",
+    "বিপ্লব",
+    "সজীব",
+    "তানভীর",
+    "ইমরান",
+    "ফাতেমা",
+    "আয়েশা",
+    "নাসরিন",
+    "শারমিন",
+    "রুমানা",
+    "সুমাইয়া",
+    "তাসনিম",
+    "নুসরাত",
+    "ফারহানা",
+    "সাবরিনা",
+    "মরিয়ম",
+    "রেহানা",
+    "শিরিন",
+    "লাইলা",
+    "পারভীন",
+    "সালমা",
+    "জান্নাতুল",
+    "মিতু",
+    "রিয়া",
+    "তৃষা",
+]
+BENGALI_LAST = [
+    "আহমেদ",
+    "চৌধুরী",
+    "হোসেন",
+    "রহমান",
+    "ইসলাম",
+    "উদ্দিন",
+    "খান",
+    "মিয়া",
+    "সরকার",
+    "তালুকদার",
+    "মজুমদার",
+    "ভূঁইয়া",
+    "শেখ",
+    "সিদ্দিকী",
+    "আলম",
+    "হক",
+    "কবির",
+    "বেগম",
+    "খাতুন",
+    "আক্তার",
+    "দাস",
+    "রায়",
+    "পাল",
+    "সাহা",
+]
+LATIN_FIRST = [
+    "Rahim",
+    "Karim",
+    "Abdul",
+    "Mohammad",
+    "Anwar",
+    "Jamal",
+    "Kamal",
+    "Shakib",
+    "Tamim",
+    "Mahmud",
+    "Hasan",
+    "Hossain",
+    "Rafiq",
+    "Shafiq",
+    "Zahid",
+    "Nasir",
+    "Mizanur",
+    "Arif",
+    "Sumon",
+    "Raju",
+    "Biplob",
+    "Sajib",
+    "Tanvir",
+    "Imran",
+    "Fatema",
+    "Ayesha",
+    "Nasrin",
+    "Sharmin",
+    "Rumana",
+    "Sumaiya",
+    "Tasnim",
+    "Nusrat",
+    "Farhana",
+    "Sabrina",
+    "Mariam",
+    "Rehana",
+    "Shirin",
+    "Laila",
+    "Parvin",
+    "Salma",
+    "Jannatul",
+    "Mitu",
+    "Riya",
+    "Trisha",
+]
+LATIN_LAST = [
+    "Ahmed",
+    "Chowdhury",
+    "Hossain",
+    "Rahman",
+    "Islam",
+    "Uddin",
+    "Khan",
+    "Mia",
+    "Sarkar",
+    "Talukder",
+    "Majumder",
+    "Bhuiyan",
+    "Sheikh",
+    "Siddiqui",
+    "Alam",
+    "Haque",
+    "Kabir",
+    "Begum",
+    "Khatun",
+    "Akter",
+    "Das",
+    "Roy",
+    "Paul",
+    "Saha",
+]
+ORG_WORDS = [
+    "Aarong",
+    "Bengal",
+    "Deshi",
+    "Padma",
+    "Meghna",
+    "Jamuna",
+    "Sonar",
+    "Rupali",
+    "Nakshi",
+    "Tangail",
+    "Dhaka",
+    "Chittagong",
+    "Sylhet",
+    "Khulna",
+    "Rajshahi",
+    "Barisal",
+    "Green",
+    "Star",
+    "Lotus",
+    "Shapla",
+]
+ORG_KINDS = [
+    "Fashion",
+    "Textiles",
+    "Traders",
+    "Garments",
+    "Home",
+    "Crafts",
+    "Enterprise",
+    "Bazar",
+    "Store",
+]
+BENGALI_ORGS = ["আড়ং", "দেশি", "দশা", "পদ্মা", "মেঘনা", "যমুনা", "সোনার", "রূপালী", "নকশী", "টাঙ্গাইল", "শাপলা"]
+BENGALI_ORG_KINDS = ["ফ্যাশন", "বস্ত্রালয়", "ট্রেডার্স", "গার্মেন্টস", "হোম", "এন্টারপ্রাইজ", "বাজার"]
 BENGALI_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
 
 
@@ -182,7 +332,9 @@ def name_queries(rng: random.Random, count: int) -> list[str]:
         if not bengali:
             part = rng.choice([part, part.lower(), part.upper()])
         if rng.random() < 0.2:
-            other = rng.choice([w for w in (BENGALI_LAST if bengali else LATIN_LAST) if len(w) >= 3])
+            other = rng.choice(
+                [w for w in (BENGALI_LAST if bengali else LATIN_LAST) if len(w) >= 3]
+            )
             part = f"{part} {other[: rng.randint(3, len(other))]}"
         queries.append(part)
     return queries
@@ -347,7 +499,10 @@ def main() -> int:
         django.setup()
         call_command("migrate", verbosity=0)
         vendor = "sqlite" if args.backend == "sqlite" else "postgresql"
-        result = {"contacts": args.contacts, **measure(args.contacts, args.queries, args.seed, vendor)}
+        result = {
+            "contacts": args.contacts,
+            **measure(args.contacts, args.queries, args.seed, vendor),
+        }
         if args.backend == "sqlite" and os.environ.get("TEST_DATABASE_URL"):
             from django.db import connections
 

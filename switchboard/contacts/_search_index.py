@@ -78,7 +78,8 @@ def repair(connection, *, force_rebuild: bool = False) -> list[str]:
     Django's SQLite schema editor rebuilds a table (copy, drop, rename) for many ALTERs,
     and dropping the table drops its triggers: a later migration of Contact or Phone
     would silently stop search from seeing changes. post_migrate calls this to put them
-    back. Returns the FTS tables it rebuilt. Does nothing before `install` ran.
+    back, with the planner hints of seed_statistics. Returns the FTS tables it rebuilt.
+    Does nothing before `install` ran.
     """
     if connection.vendor != "sqlite":
         return []
@@ -95,7 +96,64 @@ def repair(connection, *, force_rebuild: bool = False) -> list[str]:
             if missing or force_rebuild:
                 cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
                 rebuilt.append(fts)
+    if _SQLITE_TABLES.keys() & tables:
+        # A table rebuilt by the schema editor loses its statistics with the old one.
+        seed_statistics(connection)
     return rebuilt
+
+
+# Columns whose index the SQLite planner must not mistake for a selective one. Without
+# statistics it guesses that `merged_into_id IS NULL` ("active contacts", in every list)
+# matches ~10 rows, walks that index over the whole table and sorts it: 0.5 s at 1,000,000
+# contacts instead of 0.4 ms through contact_name_idx. Hints say each value is shared by
+# (nearly) every row; a real ANALYZE (refresh_statistics) replaces them.
+_UNSELECTIVE = {"contacts_contact": {"merged_into_id": 1, "owner_id": 1000}}
+_HINT_ROWS = 1_000_000
+
+
+def seed_statistics(connection) -> bool:
+    """Give SQLite's planner hints for contacts_contact when it has no statistics yet."""
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_master")  # creates sqlite_stat1 if missing
+        seeded = False
+        for table, columns in _UNSELECTIVE.items():
+            cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
+            if cursor.fetchone():
+                continue
+            for column, distinct in columns.items():
+                for index in _single_column_indexes(cursor, table, column):
+                    cursor.execute(
+                        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+                        [table, index, f"{_HINT_ROWS} {_HINT_ROWS // distinct}"],
+                    )
+                    seeded = True
+        if seeded:
+            cursor.execute("ANALYZE sqlite_master")  # makes this connection read them
+    return seeded
+
+
+def _single_column_indexes(cursor, table: str, column: str) -> list[str]:
+    cursor.execute(f"PRAGMA index_list({table})")
+    names = [row[1] for row in cursor.fetchall()]
+    found = []
+    for name in names:
+        cursor.execute(f"PRAGMA index_info({name})")
+        if [row[2] for row in cursor.fetchall()] == [column]:
+            found.append(name)
+    return found
+
+
+def refresh_statistics(connection) -> None:
+    """Measure the contact tables for the planner; worth running after a large import
+    (about 1.5 s per 1,000,000 contacts on SQLite)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE contacts_contact")
+            cursor.execute("ANALYZE contacts_phone")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE contacts_contact, contacts_phone")
 
 
 def uninstall(connection) -> None:

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from switchboard.contacts import _search_index
+from switchboard.contacts import _search_index, search
 from switchboard.contacts.actions import (
     ContactData,
     check_create_contact,
@@ -81,6 +81,19 @@ def test_a_text_too_short_for_trigrams_matches_the_start_of_the_name(people):
     assert found("FA") == ["Fatema Begum"]
     assert found("র") == ["রহিম আহমেদ"]
     assert found("em") == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite streams large results")
+def test_when_too_many_match_to_rank_they_come_newest_first(people, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    newer = make("Ahmed", "Karim", tags=["VIP"])
+    queryset = search_contacts(Contact.objects.active(), "ahm")
+    assert [c.display_name for c in queryset] == ["Ahmed Karim", "Rahim Ahmed"]
+    assert queryset.count() == 2
+    assert list(filter_by_tag(queryset, "vip")) == [newer, people["rahim_en"]]
+    assert [c.display_name for c in search_contacts(Contact.objects.active(), "ahm ka")] == [
+        "Ahmed Karim"
+    ]
 
 
 def test_it_finds_contacts_by_their_organization(people):
@@ -209,3 +222,20 @@ def test_postgres_can_answer_the_substring_condition_from_the_trigram_index(peop
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "contact_search_trgm" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_sqlite_is_told_that_active_contacts_are_not_a_selective_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'contacts_contact'")
+        stats = dict(cursor.fetchall())
+        plan = " ".join(
+            row[3]
+            for row in cursor.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM contacts_contact"
+                " WHERE merged_into_id IS NULL ORDER BY display_name, id LIMIT 50"
+            ).fetchall()
+        )
+    assert any("merged_into" in name and stat == "1000000 1000000" for name, stat in stats.items())
+    assert "contact_name_idx" in plan
+    assert "TEMP B-TREE" not in plan

@@ -83,9 +83,8 @@ def test_a_text_too_short_for_trigrams_matches_the_start_of_the_name(people):
     assert found("em") == []
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite streams large results")
 def test_when_too_many_match_to_rank_they_come_newest_first(people, monkeypatch):
-    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(search, "RANKED_MATCHES", 0)
     newer = make("Ahmed", "Karim", tags=["VIP"])
     queryset = search_contacts(Contact.objects.active(), "ahm")
     assert [c.display_name for c in queryset] == ["Ahmed Karim", "Rahim Ahmed"]

@@ -185,7 +185,8 @@ def _require(request, perm: str) -> None:
 
 @router.get("", response={200: ContactPage, **INPUT_ERRORS}, summary="List and search contacts")
 def list_contacts(request, filters: Query[ContactFilters]):
-    """Contacts matching every filter given, names starting with `q` first, then by name."""
+    """Contacts matching every filter given, by name; with `q`, names starting with it come
+    first (when thousands match, the newest come first instead)."""
     queryset = contacts_for_user(request.user)
     queryset = search_contacts(queryset, filters.q)
     if filters.phone.strip():

@@ -22,6 +22,7 @@ import codecs
 import csv
 import hashlib
 import io
+import json
 import logging
 import re
 import zipfile
@@ -758,6 +759,16 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def _phones_in(e164s: list[str]) -> list[tuple[str, int]]:
+    # Plain SQL: building an ORM IN-lookup of 500 values costs more than running it.
+    sql = "SELECT e164, contact_id FROM {} WHERE e164 IN ({})".format(  # noqa: S608
+        connection.ops.quote_name(Phone._meta.db_table), ", ".join(["%s"] * len(e164s))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, e164s)
+        return cursor.fetchall()
+
+
 def _known_keys(rows: list[Row]) -> dict[tuple, int]:
     """Which of the rows' keys are taken by contacts of the base: a few set queries per batch."""
     found: dict[tuple, int] = {}
@@ -766,7 +777,7 @@ def _known_keys(rows: list[Row]) -> dict[tuple, int]:
     for chunk in _chunks(e164s):
         # No join to contacts here: "merged_into IS NULL" in the same query tempts SQLite into
         # walking the merged_into index, which holds every contact. Merged ones go below.
-        by_phone += Phone.objects.filter(e164__in=chunk).values_list("e164", "contact_id")
+        by_phone += _phones_in(chunk)
     merged: set[int] = set()
     for chunk in _chunks(sorted({contact_id for _e164, contact_id in by_phone})):
         merged.update(
@@ -844,7 +855,7 @@ def _load_known(ids: set[int]) -> dict[int, _Known]:
 @dataclass
 class BatchPlan:
     decisions: list[Decision]
-    new: list[_Known]  # contacts to create, in file order
+    new: list[Row | _Known]  # contacts to create, in file order
     changed: list[_Known]  # contacts of the base to update
 
 
@@ -859,8 +870,10 @@ def plan_batch(items: list[Row | BadRow], policy: str) -> BatchPlan:
     known: dict[int, _Known] = {}
     if policy != DuplicatePolicy.SKIP:
         known = _load_known({taken[k] for row in rows for k in _row_keys(row) if k in taken})
-    pending: dict[tuple, _Known] = {}  # keys of contacts this batch creates
-    new: list[_Known] = []
+    # Contacts this batch creates, kept as their Row until a later row of the batch updates
+    # one (building a _Known per row is a good part of the cost of a big import).
+    new: list[Row | _Known] = []
+    pending: dict[tuple, int] = {}  # key -> index in `new`
     decisions: list[Decision] = []
     for item in items:
         if isinstance(item, BadRow):
@@ -868,44 +881,47 @@ def plan_batch(items: list[Row | BadRow], policy: str) -> BatchPlan:
             continue
         row = item
         keys = _row_keys(row)
-        target: _Known | None = None
+        target: Row | _Known | None = None
         contact_id = None
+        slot = -1
         for key in keys:
             if key in taken:
                 contact_id = taken[key]
                 target = known.get(contact_id)
                 break
             if key in pending:
-                target = pending[key]
+                slot = pending[key]
+                target = new[slot]
                 break
         matched = contact_id is not None or target is not None
         if not matched:
-            created = _Known.from_row(row)
-            new.append(created)
             for key in keys:
-                pending.setdefault(key, created)
+                pending.setdefault(key, len(new))
+            new.append(row)
             decisions.append(Decision(Action.CREATE, row.line, row))
         elif policy == DuplicatePolicy.SKIP or target is None:
             decisions.append(Decision(Action.SKIP, row.line, row, contact_id))
+        elif policy == DuplicatePolicy.UPDATE and slot >= 0:
+            # Folded into a contact this same batch creates: counted with it, as skipped.
+            if isinstance(target, Row):
+                target = new[slot] = _Known.from_row(target)
+            target.absorb(row)
+            for key in keys:
+                pending.setdefault(key, slot)
+            decisions.append(Decision(Action.SKIP, row.line, row))
         elif policy == DuplicatePolicy.UPDATE:
             for key in keys:
-                pending.setdefault(key, target)
-            if target.absorb(row) and target.id is not None:
-                decisions.append(Decision(Action.UPDATE, row.line, row, contact_id))
-            elif target.id is None:
-                # Folded into a contact this same batch creates: counted with it.
-                decisions.append(Decision(Action.SKIP, row.line, row))
-            else:
-                decisions.append(Decision(Action.UNCHANGED, row.line, row, contact_id))
+                taken.setdefault(key, contact_id)
+            action = Action.UPDATE if target.absorb(row) else Action.UNCHANGED
+            decisions.append(Decision(action, row.line, row, contact_id))
         elif target.display_name.casefold() == row.display_name.casefold():
             # Policy "create", but the row names the same contact again: a repeat, not a
             # namesake. Skipping it is what makes re-importing a file change nothing.
             decisions.append(Decision(Action.UNCHANGED, row.line, row, contact_id))
         else:
-            created = _Known.from_row(row)
-            new.append(created)
             for key in keys:
-                pending.setdefault(key, created)
+                pending.setdefault(key, len(new))
+            new.append(row)
             decisions.append(Decision(Action.CREATE, row.line, row, contact_id))
     changed = [k for k in known.values() if k.changed]
     return BatchPlan(decisions=decisions, new=new, changed=changed)
@@ -953,11 +969,12 @@ def _insert_many(model, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # Names come from the models; values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         qn(model._meta.db_table),
         ", ".join(qn(model._meta.get_field(c).column) for c in columns),
         ", ".join(["%s"] * len(columns)),
-    )  # noqa: S608 (names come from the models, values are parameters)
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
@@ -986,6 +1003,14 @@ def _allocate_contact_ids(count: int) -> list[int]:
         return list(range(top + 1, top + 1 + count))
 
 
+def _json_adapter():
+    """value -> what the database driver takes for a JSON column, without the field's
+    per-value overhead (it is called for every row)."""
+    if connection.vendor == "sqlite":
+        return json.dumps
+    return lambda value: connection.ops.adapt_json_value(value, None)
+
+
 _CONTACT_COLUMNS = [
     "id",
     "kind",
@@ -1010,35 +1035,42 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
     counters. The caller holds the transaction, so the batch lands whole or not at all."""
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
-    json_field = Contact._meta.get_field("custom_fields")
-    empty_json = json_field.get_db_prep_save({}, connection)
+    mobile = PhoneKind.MOBILE.value
+    to_json = _json_adapter()
+    empty_json = to_json({})
     ids = _allocate_contact_ids(len(plan.new))
     rows = []
-    for known, contact_id in zip(plan.new, ids, strict=True):
-        known.id = contact_id
-        known.new_phones = [(raw, e164) for e164, raw in known.phones.items()]
-        known.new_emails = list(known.emails)
-        known.new_tags = set(known.tags)
-        display, search = compute_names(
-            known.kind, known.first_name, known.patronymic, known.last_name, known.organization
-        )
+    phones = []
+    emails = []
+    tagged: list[tuple[int, str]] = []
+    for item, contact_id in zip(plan.new, ids, strict=True):
+        if isinstance(item, Row):
+            display, search = item.display_name, item.search_name
+            phones += [(contact_id, raw, e164, mobile) for raw, e164 in item.phones]
+            tags = item.tags
+        else:
+            display, search = compute_names(
+                item.kind, item.first_name, item.patronymic, item.last_name, item.organization
+            )
+            phones += [(contact_id, raw, e164, mobile) for e164, raw in item.phones.items()]
+            tags = item.tags
+        emails += [(contact_id, address) for address in item.emails]
+        tagged += [(contact_id, tag) for tag in tags]
         rows.append(
             (
                 contact_id,
-                known.kind,
-                known.last_name,
-                known.first_name,
-                known.patronymic,
-                known.organization,
+                item.kind,
+                item.last_name,
+                item.first_name,
+                item.patronymic,
+                item.organization,
                 display,
                 search,
-                known.address,
-                json_field.get_db_prep_save(known.custom_fields, connection)
-                if known.custom_fields
-                else empty_json,
-                known.do_not_call,
+                item.address,
+                to_json(item.custom_fields) if item.custom_fields else empty_json,
+                item.do_not_call,
                 True,
-                known.source,
+                item.source,
                 stamp,
                 stamp,
             )
@@ -1071,18 +1103,17 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
                 )
             )
         Contact.objects.bulk_update(updates, fields, batch_size=500)
-    touched = plan.new + plan.changed
-    _insert_many(
-        Phone,
-        ["contact", "raw", "e164", "kind"],
-        [(k.id, raw, e164, PhoneKind.MOBILE.value) for k in touched for raw, e164 in k.new_phones],
-    )
-    _insert_many(Email, ["contact", "address"], [(k.id, a) for k in touched for a in k.new_emails])
-    tag_ids = _tag_ids({t for k in touched for t in k.new_tags})
-    if tag_ids:
+    for k in plan.changed:
+        phones += [(k.id, raw, e164, mobile) for raw, e164 in k.new_phones]
+        emails += [(k.id, address) for address in k.new_emails]
+        tagged += [(k.id, tag) for tag in k.new_tags]
+    _insert_many(Phone, ["contact", "raw", "e164", "kind"], phones)
+    _insert_many(Email, ["contact", "address"], emails)
+    if tagged:
+        tag_ids = _tag_ids({tag for _id, tag in tagged})
         through = Contact.tags.through
         through.objects.bulk_create(
-            [through(contact_id=k.id, tag_id=tag_ids[t]) for k in touched for t in k.new_tags],
+            [through(contact_id=i, tag_id=tag_ids[t]) for i, t in tagged],
             batch_size=1000,
             ignore_conflicts=True,
         )

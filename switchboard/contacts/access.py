@@ -25,3 +25,26 @@ def contacts_for_user(user):
     if not user.is_authenticated or not user.has_perm("contacts.view_contact"):
         raise PermissionDenied
     return Contact.objects.active()
+
+
+def check_can_import(user) -> None:
+    """Importing contacts is for supervisors and admins: PermissionDenied for anyone else."""
+    if not user.is_authenticated or not user.has_perm("contacts.import_contacts"):
+        raise PermissionDenied
+
+
+def check_can_export(user) -> None:
+    """Exporting the base is for supervisors and admins: agents cannot take the list away."""
+    if not user.is_authenticated or not user.has_perm("contacts.export_contacts"):
+        raise PermissionDenied
+
+
+def get_import_job_for_user(user, job_id: int):
+    """An import job, if `user` may import; Http404 for a missing one."""
+    from switchboard.contacts.models import ImportJob
+
+    check_can_import(user)
+    try:
+        return ImportJob.objects.select_related("created_by").get(pk=job_id)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

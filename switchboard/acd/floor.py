@@ -9,6 +9,36 @@ broadcasting *events* to groups after its database writes commit.
 
 With the in-memory layer all of this happens inside one process (`make run`); with
 Redis the engine runs as `switchboard engine` and the web workers elsewhere.
+
+Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
+
+  call summary  {"id", "caller_number", "dialed_number", "queue" (code), "queue_name",
+                 "language", "ivr_choices" [digits], "reason", "contact_id" | None,
+                 "state" ("ivr" | "waiting" | "ringing" | "talking" | "held" | "ended"),
+                 "agent" (user id) | None, "since" (ISO time of the last state change)}
+
+  Commands (to ENGINE_CHANNEL, built with `command()`):
+    go_available {}            go_on_break {"reason": code}     log_out {}
+    accept / reject / hang_up {"call"}      hold {"call", "on": bool}
+    transfer {"call", "queue": code}        mark_difficult {"call"}
+    finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
+    set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
+    move_call {"call", "queue": code}       sync {}  -- the engine replies to reply_to with
+                                               agent_state (+ offer/connected) or a full floor picture
+
+  Events (to groups, built with `event()`):
+    agent_state {"agent", "name", "state" (acd.models.AgentState value), "reason",
+                 "since" (ISO), "until" (ISO | None, for timed breaks), "call" (id | None)}
+                 -- to the agent's group and to FLOOR_GROUP
+    offer {"call": summary, "ring_seconds"}          offer_withdrawn {"call": id}
+    connected {"call": summary}                      -- to the agent
+    call_ended {"call": id, "outcome", "wrap_up_seconds" (None = until finished)}
+    care {"kind": "micro_break" | "cool_down" | "missed_offers" | "break_due", "until" (ISO | None)}
+    queue_stats {"queues": [{"code", "name", "waiting", "longest_wait", "offered",
+                 "answered", "abandoned", "answered_in_target", "service_level" (0..1 | None),
+                 "sl_target_percent", "sl_target_seconds"}]}  -- to FLOOR_GROUP, at most 1/s
+    call_update {"call": summary}                    -- to FLOOR_GROUP
+    error {"message"}                                -- to the reply_to channel only
 """
 
 from __future__ import annotations

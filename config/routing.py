@@ -1,3 +1,10 @@
 """WebSocket routes of every app, gathered in one place."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from switchboard.acd.consumers import DeskConsumer, FloorConsumer
+
+websocket_urlpatterns = [
+    path("ws/desk/", DeskConsumer.as_asgi()),
+    path("ws/floor/", FloorConsumer.as_asgi()),
+]

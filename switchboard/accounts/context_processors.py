@@ -18,6 +18,9 @@ def navigation(request):
 
 
 NAV_ITEMS: list[tuple] = [
+    (_("Desk"), "acd:desk", "acd.use_desk"),
+    (_("Floor"), "acd:floor", "acd.view_floor"),
+    (_("Wallboard"), "acd:wallboard", "acd.view_floor"),
     (_("Contacts"), "contacts:list", "contacts.view_contact"),
     (_("Imports"), "contacts:import_list", "contacts.import_contacts"),
 ]

@@ -15,6 +15,8 @@ AGENT_PERMISSIONS = [
     "contacts.change_contact",
     "contacts.add_activity",
     "contacts.view_activity",
+    "acd.use_desk",
+    "calls.view_call",
 ]
 SUPERVISOR_PERMISSIONS = AGENT_PERMISSIONS + [
     "contacts.delete_contact",
@@ -23,6 +25,8 @@ SUPERVISOR_PERMISSIONS = AGENT_PERMISSIONS + [
     "contacts.merge_contacts",
     "contacts.view_importjob",
     "accounts.view_user",
+    "acd.view_floor",
+    "acd.manage_floor",
 ]
 # Administrators are superusers in practice; the group exists so the role can be granted in admin.
 ADMIN_PERMISSIONS = SUPERVISOR_PERMISSIONS + [

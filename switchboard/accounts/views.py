@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -78,3 +78,14 @@ def switch_language(request):
     response = _redirect_back(request)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
+
+
+@login_required
+def home(request):
+    """Each role lands where its day starts: supervisors on the floor, agents at the desk."""
+    user = request.user
+    if user.has_perm("acd.view_floor"):
+        return redirect("acd:floor")
+    if user.has_perm("acd.use_desk") and hasattr(user, "agent_profile"):
+        return redirect("acd:desk")
+    return redirect("contacts:list")

@@ -139,6 +139,11 @@ class AgentProfile(models.Model):
     class Meta:
         verbose_name = _("agent profile")
         verbose_name_plural = _("agent profiles")
+        permissions = [
+            ("use_desk", _("Can take calls at the operator desk")),
+            ("view_floor", _("Can watch the live floor and the wallboard")),
+            ("manage_floor", _("Can change agents' states and move waiting calls")),
+        ]
 
     def __str__(self) -> str:
         return self.user.get_username()

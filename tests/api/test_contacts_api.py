@@ -81,6 +81,29 @@ def test_a_signed_in_browser_session_works_too(agent_client, rahim):
     assert agent_client.get(URL).json()["items"][0]["display_name"] == "রহিম আহমেদ"
 
 
+def test_a_browser_session_must_send_the_csrf_token_to_write(agent):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(agent)
+    assert browser.get(URL).status_code == 200
+    assert send(browser, "post", URL, {"first_name": "Karim"}).status_code == 403
+    assert not Contact.objects.exists()
+
+
+def test_a_token_needs_no_csrf_token(agent_token):
+    from django.test import Client
+
+    response = send(
+        Client(enforce_csrf_checks=True),
+        "post",
+        URL,
+        {"first_name": "Karim"},
+        **bearer(agent_token),
+    )
+    assert response.status_code == 201
+
+
 def test_an_outsider_without_the_permission_gets_403(outsider, outsider_client, rahim):
     token = do_issue_api_token(outsider, "tests")
     assert outsider_client.get(URL).status_code == 403

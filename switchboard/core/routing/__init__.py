@@ -5,7 +5,7 @@
     router = Router(RouterConfig(queues=(QueueConfig("sales", skills={"sales": 3}),)))
     decisions = router.handle(CallArrived(at=0.0, call="c1", queue="sales"))
 
-See docs/architecture-routing.md for the model and how the indexes keep it fast.
+See docs/routing.md for the model and how the indexes keep it fast.
 """
 
 from .config import CarePolicy, OverflowRule, QueueConfig, RouterConfig, Strategy

@@ -121,7 +121,7 @@ class RouterConfig:
 
     `aging_per_s` is how many priority points a call gains per second of
     waiting, the same for every queue so that the order of waiting calls never
-    changes with time (see docs/architecture-routing.md).
+    changes with time (see docs/routing.md).
     """
 
     queues: tuple[QueueConfig, ...]

@@ -1,0 +1,164 @@
+"""/api/queues, /api/agents, /api/dispositions, /api/calls: the floor's configuration, the
+agents' live states and the call records (CDRs), read the way the pages read them."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from ninja import Field, Query, Router, Schema
+
+from switchboard.acd.models import AgentState, AgentStatus, Disposition, Queue
+from switchboard.calls.access import get_call_for_user
+from switchboard.calls.models import Call, Direction, Outcome
+
+router = Router(tags=["floor"])
+
+
+class QueueOut(Schema):
+    code: str
+    name_en: str
+    name_bn: str
+    priority: int
+    strategy: str
+    sl_target_percent: int
+    sl_target_seconds: int
+    max_wait_seconds: int
+    ring_seconds: int
+    wrapup_seconds: int
+    skills: dict[str, int] = Field(description="Required skill codes with their minimum level.")
+    dispositions: list[str]
+
+    @staticmethod
+    def resolve_skills(obj) -> dict[str, int]:
+        return {r.skill.code: r.min_level for r in obj.skill_requirements.all()}
+
+    @staticmethod
+    def resolve_dispositions(obj) -> list[str]:
+        return [d.code for d in obj.dispositions.all()]
+
+
+class DispositionOut(Schema):
+    code: str
+    name_en: str
+    name_bn: str
+    difficult: bool
+
+
+class AgentStatusOut(Schema):
+    user_id: int
+    username: str
+    state: AgentState
+    reason: str
+    since: datetime
+    call_id: UUID | None
+
+    @staticmethod
+    def resolve_user_id(obj) -> int:
+        return obj.agent.user_id
+
+    @staticmethod
+    def resolve_username(obj) -> str:
+        return obj.agent.user.username
+
+
+class CallOut(Schema):
+    id: UUID
+    direction: Direction
+    caller_number: str
+    dialed_number: str
+    contact_id: int | None
+    queue: str | None = Field(description="The queue's code.")
+    agent_id: int | None
+    language: str
+    ivr_choices: list[str]
+    reason: str
+    arrived_at: datetime
+    queued_at: datetime | None
+    offered_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    wait_seconds: float | None
+    talk_seconds: float | None
+    wrapup_seconds: float | None
+    offers: int
+    outcome: Outcome
+    disposition: str | None
+    notes: str
+    transfer_chain: list
+
+    @staticmethod
+    def resolve_queue(obj) -> str | None:
+        return obj.queue.code if obj.queue_id else None
+
+    @staticmethod
+    def resolve_disposition(obj) -> str | None:
+        return obj.disposition.code if obj.disposition_id else None
+
+
+class CallFilters(Schema):
+    day: date | None = Field(
+        None, description="Calls that arrived on this day (company time zone)."
+    )
+    queue: str = Field("", description="A queue's code.")
+    agent_id: int | None = None
+    outcome: Outcome | None = None
+    caller: str = Field("", description="The caller's number in E.164.")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class CallPage(Schema):
+    limit: int
+    offset: int
+    items: list[CallOut]
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@router.get("/queues", response=list[QueueOut], summary="Queues with their targets and skills")
+def list_queues(request):
+    _require(request, "acd.use_desk")
+    return Queue.objects.prefetch_related("skill_requirements__skill", "dispositions")
+
+
+@router.get(
+    "/dispositions", response=list[DispositionOut], summary="Call outcomes operators record"
+)
+def list_dispositions(request):
+    _require(request, "acd.use_desk")
+    return Disposition.objects.all()
+
+
+@router.get("/agents", response=list[AgentStatusOut], summary="Every agent's live state")
+def list_agents(request):
+    _require(request, "acd.view_floor")
+    return AgentStatus.objects.select_related("agent__user").order_by("agent__user__username")
+
+
+@router.get("/calls", response=CallPage, summary="Call records, newest first")
+def list_calls(request, filters: Query[CallFilters]):
+    """An agent sees their own calls; supervisors see every call."""
+    _require(request, "calls.view_call")
+    calls = Call.objects.select_related("queue", "disposition").order_by("-arrived_at")
+    if not request.user.has_perm("acd.view_floor"):
+        calls = calls.filter(agent=request.user)
+    if filters.day:
+        calls = calls.filter(arrived_at__date=filters.day)
+    if filters.queue:
+        calls = calls.filter(queue__code=filters.queue)
+    if filters.agent_id:
+        calls = calls.filter(agent_id=filters.agent_id)
+    if filters.outcome:
+        calls = calls.filter(outcome=filters.outcome)
+    if filters.caller:
+        calls = calls.filter(caller_number=filters.caller)
+    items = list(calls[filters.offset : filters.offset + filters.limit])
+    return {"limit": filters.limit, "offset": filters.offset, "items": items}
+
+
+@router.get("/calls/{call_id}", response=CallOut, summary="One call record")
+def get_call(request, call_id: UUID):
+    return get_call_for_user(request.user, call_id)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from switchboard.acd import floor
 from switchboard.acd.models import AgentProfile, AgentStatus, BreakReason, Disposition, Queue
+from switchboard.acd.panels import panels_for
 from switchboard.calls.access import get_call_for_user
 from switchboard.calls.models import Call, Outcome
 from switchboard.contacts.actions import check_create_contact
@@ -56,6 +57,7 @@ def desk(request):
         "break_reasons": BreakReason.objects.all(),
         "queues": Queue.objects.all(),
         "labels": _labels(),
+        "panels": panels_for(request.user),
     }
     return render(request, "acd/desk.html", context)
 

@@ -39,6 +39,13 @@
     } catch (e) { ringer = null; }
   }
 
+  function announceCall(callId) {
+    // Panels of other apps (orders, tickets, articles, scripts) reload for this caller.
+    if (desk.dataset.call === (callId || "")) return;
+    desk.dataset.call = callId || "";
+    htmx.trigger(document.body, "deskcall", { call: callId });
+  }
+
   function loadInto(target, template, callId) {
     htmx.ajax("GET", desk.dataset[template].replace(NIL, callId), { target, swap: "innerHTML" });
   }
@@ -62,6 +69,7 @@
     $("offer-choices").textContent = (call.ivr_choices || []).join(" › ");
     ring(true);
     loadInto("#pop", "popUrl", call.id);
+    announceCall(call.id);
     if (desk.dataset.autoAnswer === "true") send("accept", { call: call.id });
     else $("accept").focus();
   }
@@ -78,6 +86,7 @@
     $("call-state").textContent = labels.call_states[call.state] || call.state;
     $("call-timer").dataset.since = call.since || new Date().toISOString();
     if (!document.querySelector("#pop .pop-card")) loadInto("#pop", "popUrl", call.id);
+    announceCall(call.id);
     if (!document.getElementById("disposition-form")) {
       loadInto("#wrapup", "dispositionUrl", call.id);
     }

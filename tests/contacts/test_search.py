@@ -213,13 +213,17 @@ def test_the_sqlite_index_agrees_with_the_table(people):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_trgm")
 def test_postgres_can_answer_the_substring_condition_from_the_trigram_index(people):
     # The condition search_contacts puts on search_name (Django casts it to ::text).
-    queryset = Contact.objects.filter(search_name__contains="ahmed")
+    queryset = Contact.objects.filter(search_name__contains="ahmed").order_by()
+    # On a table this small the planner prefers any scan; leave it only the bitmap scans
+    # a GIN index gives, and check it can answer the condition from the trigram index.
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
         try:
             plan = queryset.explain()
         finally:
             cursor.execute("SET enable_seqscan = on")
+            cursor.execute("SET enable_indexscan = on")
     assert "contact_search_trgm" in plan
 
 

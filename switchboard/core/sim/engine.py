@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import itertools
 import math
 import random
 
@@ -106,7 +107,7 @@ class Simulation:
         self.router = Router(scenario.router_config())
         self.events = 0  # router.handle() calls
         self._heap: list[tuple] = []
-        self._seq = 0
+        self._tiebreak = itertools.count().__next__  # equal times keep scheduling order
         self._calls: dict[str, _Call] = {}
         self._made = 0
         n = scenario.intervals
@@ -150,8 +151,7 @@ class Simulation:
     # -- scheduling -----------------------------------------------------------------
 
     def _at(self, when: float, kind: int, ref, aux=None) -> None:
-        self._seq += 1
-        heapq.heappush(self._heap, (when, self._seq, kind, ref, aux))
+        heapq.heappush(self._heap, (when, self._tiebreak(), kind, ref, aux))
 
     def _next_arrival(self, q: _Queue, t: float) -> None:
         """Schedule the queue's next call: Poisson, piecewise constant rate per interval.
@@ -205,10 +205,14 @@ class Simulation:
     def _loop(self, horizon: float, give_up: float) -> None:
         heap = self._heap
         pop = heapq.heappop
-        handle = self.router.handle
-        next_deadline = self.router.next_deadline
+        router = self.router
+        handle = router.handle
+        next_deadline = router.next_deadline
         apply = self._apply
         calls = self._calls
+        push = heapq.heappush
+        tiebreak = self._tiebreak
+        agents = self._agents
         while True:
             t = heap[0][0] if heap else math.inf
             deadline = next_deadline()
@@ -217,6 +221,9 @@ class Simulation:
             if deadline is not None and deadline <= t:
                 if deadline > horizon and (not calls or deadline > give_up):
                     return
+                # a timer can be due in the past (an overflow step of a call that
+                # was ringing when it came due): it fires now
+                deadline = max(deadline, router.now)
                 self.events += 1
                 apply(handle(Tick(deadline)), deadline)
                 continue
@@ -248,13 +255,13 @@ class Simulation:
                     tally.in_target[i] += 1
                 if waited > tally.longest[i]:
                     tally.longest[i] = waited
-                self._agents[ref.agent].answered += 1
+                agents[ref.agent].answered += 1
                 apply(handle(OfferAccepted(t, ref.id, ref.agent)), t)
                 ref.wrap = q.wrap()
-                self._at(t + q.talk(), TALK_END, ref)
+                push(heap, (t + q.talk(), tiebreak(), TALK_END, ref, None))
             elif kind == TALK_END:
                 q = ref.queue
-                self._agents[ref.agent].wrap = ref.wrap
+                agents[ref.agent].wrap = ref.wrap
                 difficult = q.difficult > 0 and q.rng() < q.difficult
                 apply(handle(CallCompleted(t, ref.id, difficult)), t)
             elif kind == WRAP_END:
@@ -325,6 +332,9 @@ class Simulation:
     def _apply(self, out: list, t: float) -> None:
         """Turn the router's decisions into the simulator's next events."""
         agents = self._agents
+        heap = self._heap
+        push = heapq.heappush
+        tiebreak = self._tiebreak
         later = None
         for d in out:
             kind = type(d)
@@ -339,7 +349,7 @@ class Simulation:
                     else:
                         later.append(a)
                 elif state is _WRAP_UP:
-                    self._at(t + a.wrap, WRAP_END, a, a.gen)
+                    push(heap, (t + a.wrap, tiebreak(), WRAP_END, a, a.gen))
                 elif state is _BREAK and d.reason in _NOT_READY:
                     self._at(t + self.scenario.not_ready_s, READY, a, a.gen)
             elif kind is CallOffered:
@@ -355,7 +365,7 @@ class Simulation:
                 if rec.patience_at < answer:
                     self._hang_up_later(rec, t)  # the caller gives up while it rings
                 else:
-                    self._at(answer, ANSWER, rec, rec.offers)
+                    push(heap, (answer, tiebreak(), ANSWER, rec, rec.offers))
             elif kind is CallEnded:
                 rec = self._calls.pop(d.call)
                 rec.state = GONE

@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    /work/main/.venv/bin/python bench/sim.py            # about 2 minutes
-    /work/main/.venv/bin/python bench/sim.py --quick    # about 15 seconds, smoke test
+    /work/main/.venv/bin/python bench/sim.py            # about 1 minute
+    /work/main/.venv/bin/python bench/sim.py --quick    # under 10 seconds, smoke test
 
 (a) Throughput: a 12-hour day of a 624-agent floor (8 queues, 6 skills, four
 routing strategies, overflow, lognormal talk, wrap-up, patience, ring delay,

@@ -42,7 +42,7 @@ BILLING = QueueSpec(
 
 
 def floor(*agents: AgentSpec, queues=(SALES, BILLING), care=NO_CARE, **kw) -> Scenario:
-    """A four-hour morning in half-hour intervals... of one hour each (4 intervals)."""
+    """A four-hour morning in one-hour intervals, care off unless given."""
     return Scenario(queues=queues, agents=agents, interval_s=HOUR, care=care, **kw)
 
 

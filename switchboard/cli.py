@@ -2,12 +2,11 @@
 
 Each subcommand is one *registrar* in :data:`SUBCOMMANDS`: a function that
 adds its parser to the subparsers and sets ``handler`` (called with the
-parsed arguments, returning the exit status).  To add ``simulate`` or
-``engine``, write ``register_<name>(subparsers)`` next to the code it runs
+parsed arguments, returning the exit status).  To add ``engine``, write ``register_<name>(subparsers)`` next to the code it runs
 and add it to the dict.
 
 Handlers import what they need when they run, so ``switchboard staff``
-stays pure Python and never loads Django.
+and ``switchboard simulate`` stay pure Python and never load Django.
 """
 
 from __future__ import annotations
@@ -212,10 +211,112 @@ def _staff_summary(args, staffing, traffic: float, fraction: float, seconds: flo
 
 
 # --------------------------------------------------------------------------
+# switchboard simulate
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def register_simulate(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "simulate",
+        help="play a scenario through the real routing engine (the digital twin)",
+        description=(
+            "Simulate a day of the call center described by a scenario file "
+            "(queues, skills, agents and shifts, rate profiles, durations; see "
+            "docs/scenario-example.toml) through the real routing engine, and "
+            "print per-interval figures for each queue."
+        ),
+    )
+    parser.add_argument("scenario", help="the scenario, a TOML file")
+    parser.add_argument("--seed", type=_seed, help="random seed (default: the scenario's)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run_simulate, parser=parser)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from switchboard.core.sim import ScenarioError, load_scenario, simulate
+
+    try:
+        scenario = load_scenario(args.scenario)
+    except OSError as exc:
+        args.parser.error(f"cannot read {args.scenario}: {exc.strerror or exc}")
+    except ScenarioError as exc:
+        args.parser.error(str(exc))
+    results = simulate(scenario, seed=args.seed)
+    if args.json:
+        print(json.dumps(results.to_dict()))
+    else:
+        print(_simulation_report(scenario, results))
+    return 0
+
+
+def _clock(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _secs(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _simulation_report(scenario, results) -> str:
+    lines = [
+        f"{results.name}: seed {results.seed}, {results.calls:,} calls, "
+        f"{results.interval_s / 60:g}-minute intervals, {len(results.agents)} agents",
+    ]
+    if results.unfinished:
+        lines.append(f"  ({results.unfinished} calls still unfinished when the run stopped)")
+    head = (
+        f"{'interval':<9}{'offered':>8}{'answered':>9}{'abandoned':>10}{'SL':>8}"
+        f"{'ASA s':>8}{'AHT s':>8}{'occupancy':>10}{'longest s':>10}"
+    )
+    for spec in scenario.queues:
+        lines += [
+            "",
+            f"{spec.id}  (target {spec.sl_goal:.0%} answered within {spec.sl_target_s:g} s)",
+            head,
+        ]
+        rows = results.intervals[spec.id]
+        for row in [*rows, results.totals[spec.id]]:
+            label = "total" if row.interval is None else _clock(results.start_clock_s + row.start_s)
+            lines.append(
+                f"{label:<9}{row.offered:>8}{row.answered:>9}{row.abandoned + row.expired:>10}"
+                f"{_pct(row.service_level):>8}{_secs(row.asa_s):>8}{_secs(row.aht_s):>8}"
+                f"{_pct(row.occupancy):>10}{row.longest_wait_s:>10.0f}"
+            )
+    lines += ["", f"{'agents':<16}{'count':>6}{'answered':>9}{'occupancy':>10}{'min':>8}{'max':>8}"]
+    by_id = {a.agent: a for a in results.agents}
+    for spec in scenario.agents:
+        group = [by_id[agent_id] for agent_id in spec.agent_ids()]
+        occupancies = [a.occupancy for a in group if a.occupancy is not None]
+        staffed = sum(a.staffed_s for a in group)
+        overall = sum(a.busy_s for a in group) / staffed if staffed else None
+        lines.append(
+            f"{spec.id:<16}{len(group):>6}{sum(a.answered for a in group):>9}{_pct(overall):>10}"
+            f"{_pct(min(occupancies, default=None)):>8}{_pct(max(occupancies, default=None)):>8}"
+        )
+    lines += [
+        "",
+        "SL: answered within the target over calls that ended (abandons count as misses).",
+        "Occupancy: busy share of the staffed time of the agents with the queue's skills.",
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
 
 SUBCOMMANDS: dict[str, Registrar] = {
     "staff": register_staff,
-    # "simulate": register_simulate,  (issue 4, second half)
+    "simulate": register_simulate,
     # "engine": register_engine,
 }
 

@@ -84,13 +84,17 @@ class Router(Flow):
         return self._now
 
     def next_deadline(self) -> float | None:
-        """When the next timer is due: a simulator sends Tick(at=this) to jump there."""
+        """When the next timer is due: a simulator sends Tick(at=this) to jump there.
+
+        Never earlier than `now`: a timer already overdue (a requeued call whose overflow
+        step passed while it rang) is due now, and a Tick cannot go back in time.
+        """
         timers = self._timers
         while timers.heap:
             _, _, kind, ref, token = timers.heap[0]
             owner = self._agents.get(ref) if kind == AGENT else self._calls.get(ref)
             if owner is not None and owner.timer_token == token:
-                return timers.heap[0][0]
+                return max(timers.heap[0][0], self._now)
             timers.pop_due(timers.heap[0][0])
         return None
 

@@ -221,9 +221,6 @@ class Simulation:
             if deadline is not None and deadline <= t:
                 if deadline > horizon and (not calls or deadline > give_up):
                     return
-                # a timer can be due in the past (an overflow step of a call that
-                # was ringing when it came due): it fires now
-                deadline = max(deadline, router.now)
                 self.events += 1
                 apply(handle(Tick(deadline)), deadline)
                 continue

@@ -6,18 +6,17 @@ process and a separate `switchboard engine` process talking through Redis.
 Tests drive it only from outside: a browser, and the REST API with a token.
 """
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import json
-import urllib.error
-import urllib.request
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,7 +36,11 @@ class LiveFloor:
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
             check=True,
         )
         return result.stdout
@@ -45,9 +48,15 @@ class LiveFloor:
     def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:
         """Call the REST API as the demo supervisor; returns (status, parsed JSON)."""
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-        })
+        request = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our server
                 return response.status, json.loads(response.read() or b"null")
@@ -106,15 +115,27 @@ def start_live_floor(tmp: Path):
     floor = LiveFloor(url=f"http://127.0.0.1:{port}", env=env)
     floor.manage("migrate", "--noinput", "-v", "0")
     floor.manage("load_demo")
-    floor.token = floor.manage("issue_token", "supervisor", "e2e").strip().splitlines()[-1].split()[-1]
+    floor.token = (
+        floor.manage("issue_token", "supervisor", "e2e").strip().splitlines()[-1].split()[-1]
+    )
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed in stop()
     if two_processes:
         env["SWITCHBOARD_ENGINE_IN_PROCESS"] = "false"
-        engine = subprocess.Popen([sys.executable, "-m", "switchboard", "engine"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        engine = subprocess.Popen(
+            [sys.executable, "-m", "switchboard", "engine"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         floor.processes.append(engine)
-    server = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     floor.processes.append(server)
 
     def up():

@@ -17,7 +17,7 @@ from switchboard.orders.actions import (
     check_create_order,
 )
 from switchboard.orders.models import NUMBER_ALPHABET, Order, OrderStatus
-from tests.orders.conftest import make_promotion
+from tests.shop import make_promotion
 
 pytestmark = pytest.mark.django_db
 

@@ -16,18 +16,33 @@ def shop(db):
     men = Category.objects.create(code="men", name_en="Men", name_bn="পুরুষ")
     products = {
         "SAR-001": Product.objects.create(
-            sku="SAR-001", name_en="Jamdani saree", name_bn="জামদানি শাড়ি",
-            category=sarees, price=D("2500.00"), stock=5,
+            sku="SAR-001",
+            name_en="Jamdani saree",
+            name_bn="জামদানি শাড়ি",
+            category=sarees,
+            price=D("2500.00"),
+            stock=5,
         ),
         "LUN-001": Product.objects.create(
-            sku="LUN-001", name_en="Cotton lungi", name_bn="সুতি লুঙ্গি",
-            category=men, price=D("450.00"), stock=None,
+            sku="LUN-001",
+            name_en="Cotton lungi",
+            name_bn="সুতি লুঙ্গি",
+            category=men,
+            price=D("450.00"),
+            stock=None,
         ),
         "LAST-1": Product.objects.create(
-            sku="LAST-1", name_en="Nakshi kantha", name_bn="নকশী কাঁথা", price=D("3200.00"), stock=1,
+            sku="LAST-1",
+            name_en="Nakshi kantha",
+            name_bn="নকশী কাঁথা",
+            price=D("3200.00"),
+            stock=1,
         ),
         "OLD-1": Product.objects.create(
-            sku="OLD-1", name_en="Old stock", price=D("10.00"), active=False,
+            sku="OLD-1",
+            name_en="Old stock",
+            price=D("10.00"),
+            active=False,
         ),
     }
     return products
@@ -36,16 +51,25 @@ def shop(db):
 @pytest.fixture
 def customer(db):
     return check_create_contact(
-        ContactData(first_name="Rahim", last_name="Ahmed", phones=["01712345678"],
-                    address="House 5, Road 2, Dhanmondi, Dhaka")
+        ContactData(
+            first_name="Rahim",
+            last_name="Ahmed",
+            phones=["01712345678"],
+            address="House 5, Road 2, Dhanmondi, Dhaka",
+        )
     )
 
 
 @pytest.fixture
 def vip_customer(db):
     return check_create_contact(
-        ContactData(first_name="Salma", last_name="Khatun", phones=["01812345678"],
-                    address="Agrabad, Chattogram", tags=["vip"])
+        ContactData(
+            first_name="Salma",
+            last_name="Khatun",
+            phones=["01812345678"],
+            address="Agrabad, Chattogram",
+            tags=["vip"],
+        )
     )
 
 

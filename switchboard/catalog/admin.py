@@ -23,7 +23,18 @@ class ProductAdmin(admin.ModelAdmin):
 
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin):
-    list_display = ("name_en", "kind", "value", "scope", "code", "starts_at", "ends_at", "priority", "stackable", "active")
+    list_display = (
+        "name_en",
+        "kind",
+        "value",
+        "scope",
+        "code",
+        "starts_at",
+        "ends_at",
+        "priority",
+        "stackable",
+        "active",
+    )
     list_filter = ("active", "kind", "scope", "stackable")
     search_fields = ("name_en", "name_bn", "code")
     autocomplete_fields = ("products",)
@@ -32,7 +43,10 @@ class PromotionAdmin(admin.ModelAdmin):
         (None, {"fields": ("name_en", "name_bn", "description_en", "description_bn", "active")}),
         (_("Discount"), {"fields": ("kind", "value", "buy_quantity", "pay_quantity")}),
         (_("Applies to"), {"fields": ("scope", "products", "categories", "min_order_total")}),
-        (_("Who and when"), {"fields": ("code", "segment_tags", "starts_at", "ends_at", "priority", "stackable")}),
+        (
+            _("Who and when"),
+            {"fields": ("code", "segment_tags", "starts_at", "ends_at", "priority", "stackable")},
+        ),
     )
 
 

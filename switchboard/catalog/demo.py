@@ -65,28 +65,60 @@ PRODUCTS = [
     ("HOM-004", "home", "Curtain pair, cotton", "সুতি পর্দা (জোড়া)", "pair", "1650", 20),
     ("HOM-005", "home", "Floor mat (shital pati)", "শীতল পাটি", "piece", "1900", 10),
     ("SRV-001", "service", "Tailoring of a blouse", "ব্লাউজ সেলাই", "piece", "450", None),
-    ("SRV-002", "service", "Home delivery outside Dhaka", "ঢাকার বাইরে হোম ডেলিভারি", "visit", "150", None),
+    (
+        "SRV-002",
+        "service",
+        "Home delivery outside Dhaka",
+        "ঢাকার বাইরে হোম ডেলিভারি",
+        "visit",
+        "150",
+        None,
+    ),
 ]
 
 COMPANY = [
-    ("about", "Who we are", "আমরা কারা",
-     "Deshi Bazar sells clothing and household goods made in Bangladesh, by phone and in four shops.",
-     "দেশি বাজার বাংলাদেশে তৈরি পোশাক ও গৃহস্থালি পণ্য বিক্রি করে — ফোনে এবং চারটি দোকানে।"),
-    ("services", "Services", "সেবাসমূহ",
-     "Orders by phone; tailoring of blouses and panjabis; gift wrapping; exchange within 7 days.",
-     "ফোনে অর্ডার; ব্লাউজ ও পাঞ্জাবি সেলাই; উপহার মোড়ক; ৭ দিনের মধ্যে বদল।"),
-    ("hours", "Opening hours", "খোলার সময়",
-     "Call centre: every day 9:00–21:00. Shops: Saturday to Thursday 10:00–20:00, Friday from 15:00.",
-     "কল সেন্টার: প্রতিদিন সকাল ৯টা–রাত ৯টা। দোকান: শনি–বৃহস্পতি সকাল ১০টা–রাত ৮টা, শুক্রবার বিকেল ৩টা থেকে।"),
-    ("branches", "Branches", "শাখাসমূহ",
-     "Dhanmondi 27, Dhaka · Mirpur 10, Dhaka · Agrabad, Chattogram · Zindabazar, Sylhet.",
-     "ধানমন্ডি ২৭, ঢাকা · মিরপুর ১০, ঢাকা · আগ্রাবাদ, চট্টগ্রাম · জিন্দাবাজার, সিলেট।"),
-    ("delivery", "Delivery and payment", "ডেলিভারি ও পরিশোধ",
-     "Inside Dhaka in 2 days, free over ৳3,000; elsewhere by courier in 3–5 days. Cash on delivery, bKash or Nagad.",
-     "ঢাকার ভিতরে ২ দিনে, ৳৩,০০০-এর বেশি হলে বিনামূল্যে; অন্যত্র কুরিয়ারে ৩–৫ দিনে। ক্যাশ অন ডেলিভারি, বিকাশ বা নগদ।"),
-    ("terms", "Returns and terms", "ফেরত ও শর্তাবলি",
-     "Unused goods can be returned within 7 days with the receipt. Tailored items cannot be returned.",
-     "রসিদসহ ৭ দিনের মধ্যে অব্যবহৃত পণ্য ফেরত দেওয়া যায়। সেলাই করা পণ্য ফেরতযোগ্য নয়।"),
+    (
+        "about",
+        "Who we are",
+        "আমরা কারা",
+        "Deshi Bazar sells clothing and household goods made in Bangladesh, by phone and in four shops.",
+        "দেশি বাজার বাংলাদেশে তৈরি পোশাক ও গৃহস্থালি পণ্য বিক্রি করে — ফোনে এবং চারটি দোকানে।",
+    ),
+    (
+        "services",
+        "Services",
+        "সেবাসমূহ",
+        "Orders by phone; tailoring of blouses and panjabis; gift wrapping; exchange within 7 days.",
+        "ফোনে অর্ডার; ব্লাউজ ও পাঞ্জাবি সেলাই; উপহার মোড়ক; ৭ দিনের মধ্যে বদল।",
+    ),
+    (
+        "hours",
+        "Opening hours",
+        "খোলার সময়",
+        "Call centre: every day 9:00–21:00. Shops: Saturday to Thursday 10:00–20:00, Friday from 15:00.",
+        "কল সেন্টার: প্রতিদিন সকাল ৯টা–রাত ৯টা। দোকান: শনি–বৃহস্পতি সকাল ১০টা–রাত ৮টা, শুক্রবার বিকেল ৩টা থেকে।",
+    ),
+    (
+        "branches",
+        "Branches",
+        "শাখাসমূহ",
+        "Dhanmondi 27, Dhaka · Mirpur 10, Dhaka · Agrabad, Chattogram · Zindabazar, Sylhet.",
+        "ধানমন্ডি ২৭, ঢাকা · মিরপুর ১০, ঢাকা · আগ্রাবাদ, চট্টগ্রাম · জিন্দাবাজার, সিলেট।",
+    ),
+    (
+        "delivery",
+        "Delivery and payment",
+        "ডেলিভারি ও পরিশোধ",
+        "Inside Dhaka in 2 days, free over ৳3,000; elsewhere by courier in 3–5 days. Cash on delivery, bKash or Nagad.",
+        "ঢাকার ভিতরে ২ দিনে, ৳৩,০০০-এর বেশি হলে বিনামূল্যে; অন্যত্র কুরিয়ারে ৩–৫ দিনে। ক্যাশ অন ডেলিভারি, বিকাশ বা নগদ।",
+    ),
+    (
+        "terms",
+        "Returns and terms",
+        "ফেরত ও শর্তাবলি",
+        "Unused goods can be returned within 7 days with the receipt. Tailored items cannot be returned.",
+        "রসিদসহ ৭ দিনের মধ্যে অব্যবহৃত পণ্য ফেরত দেওয়া যায়। সেলাই করা পণ্য ফেরতযোগ্য নয়।",
+    ),
 ]
 
 
@@ -113,22 +145,76 @@ def load(out) -> None:
     if not CompanyInfo.objects.exists():
         for i, (section, title_en, title_bn, body_en, body_bn) in enumerate(COMPANY):
             CompanyInfo.objects.create(
-                section=section, title_en=title_en, title_bn=title_bn,
-                body_en=body_en, body_bn=body_bn, position=i,
+                section=section,
+                title_en=title_en,
+                title_bn=title_bn,
+                body_en=body_en,
+                body_bn=body_bn,
+                position=i,
             )
     _promotions(categories)
-    out.write(f"Catalog: {Product.objects.count()} products, {Promotion.objects.count()} promotions.")
+    out.write(
+        f"Catalog: {Product.objects.count()} products, {Promotion.objects.count()} promotions."
+    )
 
 
 def _promotions(categories) -> None:
     now = timezone.now()
     season = {"starts_at": now - timedelta(days=7), "ends_at": now + timedelta(days=60)}
     specs = [
-        ("Winter bedding week", "শীতের বিছানা সপ্তাহ", dict(kind="percent", value=Decimal("10"), scope="categories", priority=1), ["bedding"], [], []),
-        ("Lungi: buy 3, pay for 2", "লুঙ্গি: ৩টি কিনলে ২টির দাম", dict(kind="n_for_m", buy_quantity=3, pay_quantity=2, scope="products", priority=2), [], ["MEN-003", "MEN-004"], []),
-        ("৳300 off orders over ৳5,000 with code EID300", "EID300 কোডে ৳৫,০০০-এর বেশি অর্ডারে ৳৩০০ ছাড়", dict(kind="fixed", value=Decimal("300"), scope="order", min_order_total=Decimal("5000"), code="EID300", stackable=True), [], [], []),
-        ("VIP: 15% off sarees", "ভিআইপি: শাড়িতে ১৫% ছাড়", dict(kind="percent", value=Decimal("15"), scope="categories", priority=5), ["saree"], [], ["vip"]),
-        ("Kitchen fair: ৳100 off each", "রান্নাঘর মেলা: প্রতিটিতে ৳১০০ ছাড়", dict(kind="fixed", value=Decimal("100"), scope="products", stackable=True), [], ["KIT-002", "KIT-005"], []),
+        (
+            "Winter bedding week",
+            "শীতের বিছানা সপ্তাহ",
+            {"kind": "percent", "value": Decimal("10"), "scope": "categories", "priority": 1},
+            ["bedding"],
+            [],
+            [],
+        ),
+        (
+            "Lungi: buy 3, pay for 2",
+            "লুঙ্গি: ৩টি কিনলে ২টির দাম",
+            {
+                "kind": "n_for_m",
+                "buy_quantity": 3,
+                "pay_quantity": 2,
+                "scope": "products",
+                "priority": 2,
+            },
+            [],
+            ["MEN-003", "MEN-004"],
+            [],
+        ),
+        (
+            "৳300 off orders over ৳5,000 with code EID300",
+            "EID300 কোডে ৳৫,০০০-এর বেশি অর্ডারে ৳৩০০ ছাড়",
+            {
+                "kind": "fixed",
+                "value": Decimal("300"),
+                "scope": "order",
+                "min_order_total": Decimal("5000"),
+                "code": "EID300",
+                "stackable": True,
+            },
+            [],
+            [],
+            [],
+        ),
+        (
+            "VIP: 15% off sarees",
+            "ভিআইপি: শাড়িতে ১৫% ছাড়",
+            {"kind": "percent", "value": Decimal("15"), "scope": "categories", "priority": 5},
+            ["saree"],
+            [],
+            ["vip"],
+        ),
+        (
+            "Kitchen fair: ৳100 off each",
+            "রান্নাঘর মেলা: প্রতিটিতে ৳১০০ ছাড়",
+            {"kind": "fixed", "value": Decimal("100"), "scope": "products", "stackable": True},
+            [],
+            ["KIT-002", "KIT-005"],
+            [],
+        ),
     ]
     for name_en, name_bn, fields, category_codes, skus, tags in specs:
         if Promotion.objects.filter(name_en=name_en).exists():

@@ -10,7 +10,11 @@ class ProductSearchForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "placeholder": _("e.g. saree, শাড়ি, SAR-001")}
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("e.g. saree, শাড়ি, SAR-001"),
+            }
         ),
     )
     category = forms.ModelChoiceField(

@@ -88,7 +88,9 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         permissions = [("import_catalog", _("Can import the catalog from CSV"))]
         constraints = [
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_not_negative")
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="product_price_not_negative"
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,7 +144,9 @@ class Promotion(models.Model):
         max_digits=12,
         decimal_places=2,
         default=Decimal(0),
-        help_text=_("The percentage, or the amount off each unit (off the order for an order promotion)."),
+        help_text=_(
+            "The percentage, or the amount off each unit (off the order for an order promotion)."
+        ),
     )
     buy_quantity = models.PositiveSmallIntegerField(_("take N"), default=0)
     pay_quantity = models.PositiveSmallIntegerField(_("pay for M"), default=0)
@@ -202,7 +206,9 @@ class Promotion(models.Model):
         try:
             pricing.check_rule(self._rule(frozenset(), frozenset(), frozenset()))
         except pricing.InvalidRule as exc:
-            raise ValidationError(_("This promotion cannot work: %(reason)s.") % {"reason": exc})
+            raise ValidationError(
+                _("This promotion cannot work: %(reason)s.") % {"reason": exc}
+            ) from None
 
     def save(self, *args, **kwargs):
         self.code = pricing.normalize_code(self.code)

@@ -41,11 +41,10 @@ def product_detail(request, product_id):
     promotions = [
         p
         for p in live_promotions()
-        if product in p.products.all() or (product.category and product.category in p.categories.all())
+        if product in p.products.all()
+        or (product.category and product.category in p.categories.all())
     ]
-    return render(
-        request, "catalog/product.html", {"product": product, "promotions": promotions}
-    )
+    return render(request, "catalog/product.html", {"product": product, "promotions": promotions})
 
 
 @login_required
@@ -74,7 +73,5 @@ def import_catalog(request):
     form = CatalogImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = import_catalog_csv(
-            form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
-        )
+        result = import_catalog_csv(form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
     return render(request, "catalog/import.html", {"form": form, "result": result})

@@ -27,20 +27,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from enum import Enum
+from enum import StrEnum
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
 
 
-class DiscountKind(str, Enum):
+class DiscountKind(StrEnum):
     PERCENT = "percent"
     FIXED = "fixed"
     N_FOR_M = "n_for_m"
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     PRODUCTS = "products"
     CATEGORIES = "categories"
     ORDER = "order"
@@ -183,9 +183,7 @@ def quote(
             raise ValueError("quantities and prices cannot be negative")
     priced = [PricedLine(line, _round(line.unit_price * line.quantity, quantum)) for line in lines]
     subtotal = sum((p.gross for p in priced), ZERO)
-    live = [
-        r for r in rules if eligible(r, now=now, tags=tags, codes=codes, subtotal=subtotal)
-    ]
+    live = [r for r in rules if eligible(r, now=now, tags=tags, codes=codes, subtotal=subtotal)]
     for p in priced:
         chosen = _choose([r for r in live if covers(r, p.line)], p.gross, p.line, quantum)
         for rule in chosen:

@@ -112,12 +112,23 @@ def check_promo_code(code: str, contact, now=None) -> str:
     if not code:
         return ""
     now = now or timezone.now()
-    promotions = list(Promotion.objects.filter(code=code, active=True).prefetch_related("segment_tags"))
+    promotions = list(
+        Promotion.objects.filter(code=code, active=True).prefetch_related("segment_tags")
+    )
     if not promotions:
-        raise ValidationError({"promo_code": [_("There is no promo code “%(code)s”.") % {"code": code}]})
+        raise ValidationError(
+            {"promo_code": [_("There is no promo code “%(code)s”.") % {"code": code}]}
+        )
     if not any(p.is_live(now) for p in promotions):
         raise ValidationError(
-            {"promo_code": [_("The promo code “%(code)s” is not valid now: it has expired or not started yet.") % {"code": code}]}
+            {
+                "promo_code": [
+                    _(
+                        "The promo code “%(code)s” is not valid now: it has expired or not started yet."
+                    )
+                    % {"code": code}
+                ]
+            }
         )
     tags = contact_tags(contact)
     if not any(
@@ -125,7 +136,11 @@ def check_promo_code(code: str, contact, now=None) -> str:
         for p in promotions
     ):
         raise ValidationError(
-            {"promo_code": [_("The promo code “%(code)s” is not for this customer.") % {"code": code}]}
+            {
+                "promo_code": [
+                    _("The promo code “%(code)s” is not for this customer.") % {"code": code}
+                ]
+            }
         )
     return code
 
@@ -258,7 +273,12 @@ def check_create_order(data: OrderData, *, author=None, confirm: bool = False) -
 def check_confirm_order(order: Order, *, author=None) -> Order:
     if order.status != OrderStatus.NEW:
         raise ValidationError(
-            {"status": [_("Only a new order can be confirmed; this one is %(status)s.") % {"status": order.get_status_display()}]}
+            {
+                "status": [
+                    _("Only a new order can be confirmed; this one is %(status)s.")
+                    % {"status": order.get_status_display()}
+                ]
+            }
         )
     return do_confirm_order(order, author=author)
 
@@ -314,7 +334,12 @@ def _take_stock(lines: list[OrderLine]) -> None:
             left = Product.objects.filter(pk=pid).values_list("stock", flat=True).first() or 0
             errors[f"lines.{first_line[pid]}.quantity"] = [
                 _("Out of stock: %(left)d left of “%(name)s” (%(sku)s), %(wanted)d wanted.")
-                % {"left": left, "name": locked[pid].name, "sku": locked[pid].sku, "wanted": wanted[pid]}
+                % {
+                    "left": left,
+                    "name": locked[pid].name,
+                    "sku": locked[pid].sku,
+                    "wanted": wanted[pid],
+                }
             ]
     if errors:
         # The transaction rolls back the decrements made before the failing line.
@@ -346,7 +371,14 @@ def check_cancel_order(order: Order, reason: str, *, user) -> Order:
     if not may_cancel(user, order):
         if order.can_move_to(OrderStatus.CANCELLED):
             raise PermissionDenied
-        raise ValidationError({"status": [_("A %(status)s order cannot be cancelled.") % {"status": order.get_status_display()}]})
+        raise ValidationError(
+            {
+                "status": [
+                    _("A %(status)s order cannot be cancelled.")
+                    % {"status": order.get_status_display()}
+                ]
+            }
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the order is cancelled.")]})
@@ -382,7 +414,12 @@ def check_change_status(order: Order, status: str, *, user, note: str = "") -> O
         return check_confirm_order(order, author=user)
     if status not in OrderStatus.values or not order.can_move_to(status):
         raise ValidationError(
-            {"status": [_("A %(status)s order cannot become “%(to)s”.") % {"status": order.get_status_display(), "to": status}]}
+            {
+                "status": [
+                    _("A %(status)s order cannot become “%(to)s”.")
+                    % {"status": order.get_status_display(), "to": status}
+                ]
+            }
         )
     return do_change_status(order, status, author=user, note=(note or "").strip()[:2000])
 

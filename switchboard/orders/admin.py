@@ -28,11 +28,27 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "contact__display_name")
     list_select_related = ("contact", "created_by")
     readonly_fields = (
-        "number", "contact", "call", "status", "currency", "subtotal", "discount", "total",
-        "promotions", "promo_code", "cancel_reason", "created_by", "created_at", "updated_at",
+        "number",
+        "contact",
+        "call",
+        "status",
+        "currency",
+        "subtotal",
+        "discount",
+        "total",
+        "promotions",
+        "promo_code",
+        "cancel_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
         "confirmed_at",
     )
-    fields = readonly_fields[:3] + ("delivery_address", "delivery_method", "payment_method", "notes") + readonly_fields[3:]
+    fields = (
+        readonly_fields[:3]
+        + ("delivery_address", "delivery_method", "payment_method", "notes")
+        + readonly_fields[3:]
+    )
     inlines = [OrderLineInline, StatusChangeInline]
     show_full_result_count = False
 
@@ -45,7 +61,18 @@ class OrderLineAdmin(admin.ModelAdmin):
     list_display = ("order", "sku", "quantity", "unit_price", "discount", "total")
     search_fields = ("order__number", "sku")
     list_select_related = ("order",)
-    readonly_fields = ("order", "product", "sku", "name", "quantity", "unit_price", "discount", "total", "promotions", "position")
+    readonly_fields = (
+        "order",
+        "product",
+        "sku",
+        "name",
+        "quantity",
+        "unit_price",
+        "discount",
+        "total",
+        "promotions",
+        "position",
+    )
 
     def has_add_permission(self, request):
         return False

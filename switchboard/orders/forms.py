@@ -1,3 +1,5 @@
+import contextlib
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +65,8 @@ class OrderForm(forms.Form):
         self.lines.append(LineInput(sku=sku, quantity=1))
 
     def remove_line(self, index: str) -> None:
-        try:
+        with contextlib.suppress(ValueError, IndexError):
             del self.lines[int(index)]
-        except (ValueError, IndexError):
-            pass
 
     def add_validation_error(self, exc: ValidationError) -> None:
         """Put an action's errors next to their fields: lines by number, the rest by name."""

@@ -43,7 +43,9 @@ def build(form, contact) -> dict:
     priceable = [
         r for r in rows if r.product is not None and r.product.active and _quantity(r.quantity)
     ]
-    quote = price([r.product for r in priceable], [_quantity(r.quantity) for r in priceable], contact, code)
+    quote = price(
+        [r.product for r in priceable], [_quantity(r.quantity) for r in priceable], contact, code
+    )
     for row, priced in zip(priceable, quote.lines, strict=True):
         row.priced = priced
         row.promotions = [(quote.names.get(k, k), v) for k, v in priced.applied.items()]

@@ -77,7 +77,10 @@ def change_status(request, number):
     if form.is_valid():
         try:
             check_change_status(
-                order, form.cleaned_data["status"], user=request.user, note=form.cleaned_data["note"]
+                order,
+                form.cleaned_data["status"],
+                user=request.user,
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

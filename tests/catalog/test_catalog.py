@@ -54,7 +54,7 @@ def test_search_follows_renames(shop):
 CSV = (
     "sku,name_en,name_bn,category,unit,price,stock,active\n"
     "new-1,Gamchha,গামছা,men,piece,180,200,yes\n"
-    "LUN-001,Cotton lungi (new),সুতি লুঙ্গি,men,piece,\"1,450.50\",,yes\n"
+    'LUN-001,Cotton lungi (new),সুতি লুঙ্গি,men,piece,"1,450.50",,yes\n'
     "BAD-1,,,men,piece,100,,\n"
     "BAD-2,Thing,,nowhere,piece,-5,many,maybe\n"
     "new-1,Duplicate,,men,piece,1,,\n"
@@ -82,7 +82,9 @@ def test_a_dry_run_saves_nothing(shop):
 
 
 def test_a_file_without_the_needed_columns_is_refused_at_line_1(db):
-    assert import_catalog_csv(b"name,cost\nx,1\n").errors == [(1, "missing columns: name_en, price, sku")]
+    assert import_catalog_csv(b"name,cost\nx,1\n").errors == [
+        (1, "missing columns: name_en, price, sku")
+    ]
 
 
 def test_the_import_command_prints_each_refused_row(shop, tmp_path, capsys):
@@ -111,15 +113,26 @@ def test_a_promotion_that_cannot_work_is_refused_in_admin_terms(db):
 def test_the_promotions_page_lists_what_runs_now(agent_client, shop):
     make_promotion(name_en="Running", kind="percent", value=D("10"), scope="order")
     past = timezone.now() - timedelta(days=30)
-    make_promotion(name_en="Over", kind="percent", value=D("10"), scope="order",
-                   starts_at=past, ends_at=past + timedelta(days=1))
+    make_promotion(
+        name_en="Over",
+        kind="percent",
+        value=D("10"),
+        scope="order",
+        starts_at=past,
+        ends_at=past + timedelta(days=1),
+    )
     page = agent_client.get(reverse("catalog:promotions")).content.decode()
     assert "Running" in page and "Over" not in page
 
 
 def test_the_company_page_reads_in_the_users_language(agent_client, db):
-    CompanyInfo.objects.create(section="hours", title_en="Opening hours", title_bn="খোলার সময়",
-                               body_en="Every day 9-21", body_bn="প্রতিদিন ৯টা–৯টা")
+    CompanyInfo.objects.create(
+        section="hours",
+        title_en="Opening hours",
+        title_bn="খোলার সময়",
+        body_en="Every day 9-21",
+        body_bn="প্রতিদিন ৯টা–৯টা",
+    )
     assert "Every day 9-21" in agent_client.get(reverse("catalog:company")).content.decode()
     agent_client.cookies["django_language"] = "bn"
     page = agent_client.get(reverse("catalog:company"), HTTP_ACCEPT_LANGUAGE="bn").content.decode()
@@ -139,7 +152,8 @@ def test_the_catalog_is_closed_to_outsiders(outsider_client):
 def test_the_catalog_search_takes_few_queries(agent_client, shop, django_assert_max_num_queries):
     agent_client.get(reverse("catalog:search"))
     for i in range(30):
-        Product.objects.create(sku=f"P-{i}", name_en=f"Product {i}", price=D("1"),
-                               category=Category.objects.first())
+        Product.objects.create(
+            sku=f"P-{i}", name_en=f"Product {i}", price=D("1"), category=Category.objects.first()
+        )
     with django_assert_max_num_queries(6):
         agent_client.get(reverse("catalog:search"))

@@ -16,7 +16,9 @@ LUNGI = Line("LUNGI", 3, D("450.00"), "men")
 
 
 def percent(key, value, products=("SAREE",), **kw):
-    return Rule(key, DiscountKind.PERCENT, Scope.PRODUCTS, D(value), products=frozenset(products), **kw)
+    return Rule(
+        key, DiscountKind.PERCENT, Scope.PRODUCTS, D(value), products=frozenset(products), **kw
+    )
 
 
 def test_a_percentage_comes_off_the_line_it_covers_only():
@@ -57,7 +59,9 @@ def test_an_order_promotion_needs_the_threshold_and_is_spread_over_the_lines():
 
 
 def test_three_for_two_makes_every_third_unit_free():
-    rule = Rule("n", DiscountKind.N_FOR_M, Scope.CATEGORIES, buy=3, pay=2, categories=frozenset({"men"}))
+    rule = Rule(
+        "n", DiscountKind.N_FOR_M, Scope.CATEGORIES, buy=3, pay=2, categories=frozenset({"men"})
+    )
     assert quote([LUNGI], [rule], now=NOW).discount == D("450.00")
     seven = Line("LUNGI", 7, D("450.00"), "men")
     assert quote([seven], [rule], now=NOW).discount == D("900.00")
@@ -100,11 +104,11 @@ def test_a_top_stackable_promotion_leaves_out_the_non_stackable_ones():
 @pytest.mark.parametrize(
     "rule",
     [
-        dict(kind=DiscountKind.PERCENT, value=D("120")),
-        dict(kind=DiscountKind.FIXED, value=D("-1")),
-        dict(kind=DiscountKind.N_FOR_M, buy=2, pay=3),
-        dict(kind=DiscountKind.N_FOR_M, buy=3, pay=2, scope=Scope.ORDER),
-        dict(kind=DiscountKind.PERCENT, starts_at=NOW, ends_at=NOW),
+        {"kind": DiscountKind.PERCENT, "value": D("120")},
+        {"kind": DiscountKind.FIXED, "value": D("-1")},
+        {"kind": DiscountKind.N_FOR_M, "buy": 2, "pay": 3},
+        {"kind": DiscountKind.N_FOR_M, "buy": 3, "pay": 2, "scope": Scope.ORDER},
+        {"kind": DiscountKind.PERCENT, "starts_at": NOW, "ends_at": NOW},
     ],
 )
 def test_a_rule_that_cannot_work_is_refused(rule):
@@ -128,7 +132,12 @@ money = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, al
 def lines(draw):
     n = draw(st.integers(0, 5))
     return [
-        Line(draw(st.sampled_from(SKUS)), draw(st.integers(0, 50)), draw(money), draw(st.sampled_from(CATEGORIES)))
+        Line(
+            draw(st.sampled_from(SKUS)),
+            draw(st.integers(0, 50)),
+            draw(money),
+            draw(st.sampled_from(CATEGORIES)),
+        )
         for _ in range(n)
     ]
 
@@ -138,7 +147,9 @@ def rules(draw):
     out = []
     for i in range(draw(st.integers(0, 6))):
         scope = draw(st.sampled_from(list(Scope)))
-        kinds = [DiscountKind.PERCENT, DiscountKind.FIXED] + ([] if scope == Scope.ORDER else [DiscountKind.N_FOR_M])
+        kinds = [DiscountKind.PERCENT, DiscountKind.FIXED] + (
+            [] if scope == Scope.ORDER else [DiscountKind.N_FOR_M]
+        )
         kind = draw(st.sampled_from(kinds))
         buy = draw(st.integers(2, 5))
         value = draw(st.decimals(0, 100, places=2)) if kind == DiscountKind.PERCENT else draw(money)
@@ -211,6 +222,7 @@ def test_the_quote_does_not_depend_on_the_order_of_the_rules(order, promotions, 
 @given(lines(), rules(), context)
 def test_an_expired_promotion_changes_nothing(order, promotions, ctx):
     expired = percent("old", "90", products=SKUS, ends_at=NOW - timedelta(seconds=1), priority=99)
-    assert quote(order, promotions + [expired], now=NOW, **ctx).total == quote(
-        order, promotions, now=NOW, **ctx
-    ).total
+    assert (
+        quote(order, promotions + [expired], now=NOW, **ctx).total
+        == quote(order, promotions, now=NOW, **ctx).total
+    )

@@ -35,15 +35,24 @@ def errors_of(exc_info):
 
 
 def test_totals_are_priced_on_the_server_with_the_promotion_per_line(shop, customer, agent):
-    make_promotion(name_en="Saree week", kind="percent", value=D("10"), scope="categories",
-                   categories=[shop["SAR-001"].category])
+    make_promotion(
+        name_en="Saree week",
+        kind="percent",
+        value=D("10"),
+        scope="categories",
+        categories=[shop["SAR-001"].category],
+    )
     order = place(customer, ("SAR-001", 2), ("lun-001", "3"), author=agent)
     lines = list(order.lines.order_by("position"))
     assert [(ln.sku, ln.quantity, ln.discount, ln.total) for ln in lines] == [
         ("SAR-001", 2, D("500.00"), D("4500.00")),
         ("LUN-001", 3, D("0.00"), D("1350.00")),
     ]
-    assert (order.subtotal, order.discount, order.total) == (D("6350.00"), D("500.00"), D("5850.00"))
+    assert (order.subtotal, order.discount, order.total) == (
+        D("6350.00"),
+        D("500.00"),
+        D("5850.00"),
+    )
     assert list(lines[0].promotions.values())[0]["name"] == "Saree week"
     assert order.currency == "BDT"
 
@@ -61,7 +70,8 @@ def test_confirming_takes_the_stock_and_writes_the_history_and_the_timeline(shop
     assert Product.objects.get(sku="SAR-001").stock == 3
     assert order.status == OrderStatus.CONFIRMED
     assert list(order.history.values_list("from_status", "to_status")) == [
-        ("", "new"), ("new", "confirmed")
+        ("", "new"),
+        ("new", "confirmed"),
     ]
     entry = Activity.objects.get(contact=customer, kind=ActivityKind.ORDER)
     assert order.display_number in entry.text
@@ -71,8 +81,13 @@ def test_confirming_takes_the_stock_and_writes_the_history_and_the_timeline(shop
 def test_the_order_is_linked_to_the_call(shop, customer, agent):
     from switchboard.calls.models import Call
 
-    call = Call.objects.create(caller_number="+8801712345678", dialed_number="+8809612345678",
-                               agent=agent, contact=customer, arrived_at=timezone.now())
+    call = Call.objects.create(
+        caller_number="+8801712345678",
+        dialed_number="+8809612345678",
+        agent=agent,
+        contact=customer,
+        arrived_at=timezone.now(),
+    )
     order = place(customer, ("LUN-001", 1), author=agent, call=call)
     assert list(call.orders.all()) == [order]
 
@@ -81,7 +96,9 @@ def test_the_last_unit_sold_twice_gives_one_order_and_one_out_of_stock_error(sho
     place(customer, ("LAST-1", 1))
     with pytest.raises(OutOfStock) as err:
         place(customer, ("LAST-1", 1))
-    assert "Out of stock: 0 left of “Nakshi kantha” (LAST-1)" in errors_of(err)["lines.0.quantity"][0]
+    assert (
+        "Out of stock: 0 left of “Nakshi kantha” (LAST-1)" in errors_of(err)["lines.0.quantity"][0]
+    )
     assert Order.objects.count() == 1
     assert Product.objects.get(sku="LAST-1").stock == 0
 
@@ -157,16 +174,23 @@ def test_an_unknown_promo_code_is_refused(shop, customer):
 
 def test_an_expired_promo_code_is_refused(shop, customer):
     past = timezone.now() - timedelta(days=10)
-    make_promotion(code="EID10", kind="percent", value=D("10"), scope="order",
-                   starts_at=past, ends_at=past + timedelta(days=3))
+    make_promotion(
+        code="EID10",
+        kind="percent",
+        value=D("10"),
+        scope="order",
+        starts_at=past,
+        ends_at=past + timedelta(days=3),
+    )
     with pytest.raises(ValidationError) as err:
         place(customer, ("LUN-001", 1), promo_code="eid10")
     assert "expired" in errors_of(err)["promo_code"][0]
 
 
 def test_a_valid_promo_code_applies_to_the_whole_order(shop, customer):
-    make_promotion(code="EID200", kind="fixed", value=D("200"), scope="order",
-                   min_order_total=D("1000"))
+    make_promotion(
+        code="EID200", kind="fixed", value=D("200"), scope="order", min_order_total=D("1000")
+    )
     order = place(customer, ("LUN-001", 3), promo_code=" eid200 ")
     assert order.promo_code == "EID200"
     assert order.total == D("1150.00")
@@ -175,8 +199,9 @@ def test_a_valid_promo_code_applies_to_the_whole_order(shop, customer):
 
 
 def test_a_segment_promotion_reaches_tagged_contacts_only(shop, customer, vip_customer):
-    make_promotion(kind="percent", value=D("15"), scope="products", products=[shop["SAR-001"]],
-                   tags=["vip"])
+    make_promotion(
+        kind="percent", value=D("15"), scope="products", products=[shop["SAR-001"]], tags=["vip"]
+    )
     assert place(vip_customer, ("SAR-001", 1)).discount == D("375.00")
     assert place(customer, ("SAR-001", 1)).discount == D("0.00")
 
@@ -190,7 +215,10 @@ def test_a_code_for_a_segment_is_refused_to_others(shop, customer):
 
 def test_the_delivery_address_comes_from_the_contact_unless_a_new_one_is_given(shop, customer):
     assert place(customer, ("LUN-001", 1)).delivery_address.startswith("House 5")
-    assert place(customer, ("LUN-001", 1), delivery_address="Office, Gulshan 1").delivery_address == "Office, Gulshan 1"
+    assert (
+        place(customer, ("LUN-001", 1), delivery_address="Office, Gulshan 1").delivery_address
+        == "Office, Gulshan 1"
+    )
 
 
 def test_confirmation_reprices_with_the_catalog_of_the_moment(shop, customer):
@@ -200,7 +228,9 @@ def test_confirmation_reprices_with_the_catalog_of_the_moment(shop, customer):
     assert order.total == D("1000.00")
 
 
-def test_an_agent_cancels_their_own_order_before_packing_only(shop, customer, agent, other_agent, supervisor):
+def test_an_agent_cancels_their_own_order_before_packing_only(
+    shop, customer, agent, other_agent, supervisor
+):
     order = place(customer, ("LUN-001", 1), author=agent)
     with pytest.raises(PermissionDenied):
         check_cancel_order(order, "Not mine", user=other_agent)

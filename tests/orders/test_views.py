@@ -35,8 +35,13 @@ def form_post(client, contact, lines, **extra):
 
 
 def test_adding_a_product_prices_the_line_with_its_promotion(agent_client, shop, customer):
-    make_promotion(name_en="Saree week", kind="percent", value=D("10"), scope="products",
-                   products=[shop["SAR-001"]])
+    make_promotion(
+        name_en="Saree week",
+        kind="percent",
+        value=D("10"),
+        scope="products",
+        products=[shop["SAR-001"]],
+    )
     page = form_post(agent_client, customer, [], add="sar-001").content.decode()
     assert 'name="line_sku" value="SAR-001"' in page
     assert "Saree week: −৳250.00" in page
@@ -54,7 +59,9 @@ def test_an_unknown_code_is_shown_next_to_its_field(agent_client, shop, customer
     assert "There is no promo code “NOPE”." in page
 
 
-def test_confirming_from_the_form_shows_the_number_to_read_back(agent_client, agent, shop, customer):
+def test_confirming_from_the_form_shows_the_number_to_read_back(
+    agent_client, agent, shop, customer
+):
     response = form_post(agent_client, customer, [("LUN-001", "2")], action="confirm")
     order = Order.objects.get()
     assert response["HX-Retarget"] == "#order-widget"
@@ -77,14 +84,28 @@ def test_the_product_picker_finds_by_either_script_or_sku(agent_client, shop):
     assert "OLD-1" not in agent_client.get(url, {"q": "old"}).content.decode()
 
 
-def test_the_desk_panel_shows_the_callers_promotions_and_orders(agent_client, agent, shop, vip_customer):
-    make_promotion(name_en="VIP sarees", kind="percent", value=D("15"), scope="products",
-                   products=[shop["SAR-001"]], tags=["vip"])
-    make_promotion(name_en="Wholesale only", kind="percent", value=D("20"), scope="order",
-                   tags=["wholesale"])
+def test_the_desk_panel_shows_the_callers_promotions_and_orders(
+    agent_client, agent, shop, vip_customer
+):
+    make_promotion(
+        name_en="VIP sarees",
+        kind="percent",
+        value=D("15"),
+        scope="products",
+        products=[shop["SAR-001"]],
+        tags=["vip"],
+    )
+    make_promotion(
+        name_en="Wholesale only", kind="percent", value=D("20"), scope="order", tags=["wholesale"]
+    )
     order = place(vip_customer, author=agent)
-    call = Call.objects.create(caller_number="+8801812345678", dialed_number="+8809612345678",
-                               agent=agent, contact=vip_customer, arrived_at=timezone.now())
+    call = Call.objects.create(
+        caller_number="+8801812345678",
+        dialed_number="+8809612345678",
+        agent=agent,
+        contact=vip_customer,
+        arrived_at=timezone.now(),
+    )
     page = agent_client.get(reverse("orders:desk_panel"), {"call": call.pk}).content.decode()
     assert "VIP sarees" in page
     assert "Wholesale only" not in page
@@ -98,8 +119,13 @@ def test_the_desk_panel_without_a_call_says_so(agent_client):
 
 
 def test_another_agents_call_is_refused_in_the_panel(client, agent, other_agent, customer):
-    call = Call.objects.create(caller_number="+8801712345678", dialed_number="+8809612345678",
-                               agent=agent, contact=customer, arrived_at=timezone.now())
+    call = Call.objects.create(
+        caller_number="+8801712345678",
+        dialed_number="+8809612345678",
+        agent=agent,
+        contact=customer,
+        arrived_at=timezone.now(),
+    )
     client.force_login(other_agent)
     assert client.get(reverse("orders:desk_panel"), {"call": call.pk}).status_code == 403
 

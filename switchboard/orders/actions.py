@@ -6,14 +6,12 @@ else saves an order.
 Totals are always priced here, from the catalog, whatever the client computed.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from switchboard.catalog.promotions import contact_tags, promotions_for_tags, ru
 from switchboard.contacts.actions import do_add_activity
 from switchboard.contacts.models import ActivityKind
 from switchboard.core import pricing
+from switchboard.orders._stock import OutOfStock, put_back, take_stock  # noqa: F401 (part of the API)
 from switchboard.orders.models import (
     AGENT_CANCELLABLE,
     HOLDS_STOCK,
@@ -36,10 +35,6 @@ from switchboard.orders.models import (
 
 MAX_QUANTITY = 10_000
 MAX_LINES = 100
-
-
-class OutOfStock(ValidationError):
-    """Not enough left of a product to confirm: one order gets the last unit, the other this."""
 
 
 @dataclass
@@ -296,7 +291,7 @@ def _confirm(order: Order, author) -> Order:
     lines = list(order.lines.select_related("product__category").order_by("position", "id"))
     code = order.promo_code and check_promo_code(order.promo_code, order.contact)
     quote = price([ln.product for ln in lines], [ln.quantity for ln in lines], order.contact, code)
-    _take_stock(lines)
+    take_stock(lines)
     _write_prices(order, lines, quote)
     OrderLine.objects.bulk_update(lines, ["unit_price", "discount", "total", "promotions"])
     order.status = OrderStatus.CONFIRMED
@@ -305,54 +300,6 @@ def _confirm(order: Order, author) -> Order:
     _record(order, OrderStatus.NEW, author)
     _timeline(order, author, _("Order %(number)s confirmed: %(total)s."))
     return order
-
-
-def _take_stock(lines: list[OrderLine]) -> None:
-    """Decrement stock for every counted product, or raise OutOfStock and change nothing.
-
-    Rows are locked in id order (so two orders of the same products cannot deadlock),
-    and each decrement is conditional (`stock >= qty`), so even without the lock two
-    sales can never take the same last unit.
-    """
-    wanted: dict[int, int] = defaultdict(int)
-    first_line: dict[int, int] = {}
-    for i, line in enumerate(lines):
-        wanted[line.product_id] += line.quantity
-        first_line.setdefault(line.product_id, i)
-    locked = {
-        p.pk: p
-        for p in Product.objects.select_for_update()
-        .filter(pk__in=wanted, stock__isnull=False)
-        .order_by("pk")
-    }
-    errors = {}
-    for pid in sorted(locked):
-        taken = Product.objects.filter(pk=pid, stock__gte=wanted[pid]).update(
-            stock=F("stock") - wanted[pid]
-        )
-        if not taken:
-            left = Product.objects.filter(pk=pid).values_list("stock", flat=True).first() or 0
-            errors[f"lines.{first_line[pid]}.quantity"] = [
-                _("Out of stock: %(left)d left of “%(name)s” (%(sku)s), %(wanted)d wanted.")
-                % {
-                    "left": left,
-                    "name": locked[pid].name,
-                    "sku": locked[pid].sku,
-                    "wanted": wanted[pid],
-                }
-            ]
-    if errors:
-        # The transaction rolls back the decrements made before the failing line.
-        raise OutOfStock(errors)
-
-
-def _restock(order: Order) -> None:
-    back: dict[int, int] = defaultdict(int)
-    for line in order.lines.all():
-        back[line.product_id] += line.quantity
-    list(Product.objects.select_for_update().filter(pk__in=back).order_by("pk"))
-    for pid in sorted(back):
-        Product.objects.filter(pk=pid, stock__isnull=False).update(stock=F("stock") + back[pid])
 
 
 def may_cancel(user, order: Order) -> bool:
@@ -395,7 +342,7 @@ def do_cancel_order(order: Order, reason: str, *, author=None) -> Order:
         raise ValidationError({"status": [_("This order can no longer be cancelled.")]})
     before = order.status
     if before in HOLDS_STOCK:
-        _restock(order)
+        put_back(order)
     order.status = OrderStatus.CANCELLED
     order.cancel_reason = reason
     order.save()
@@ -431,7 +378,7 @@ def do_change_status(order: Order, status: str, *, author=None, note: str = "") 
         raise ValidationError({"status": [_("Someone changed this order meanwhile; reload it.")]})
     before = order.status
     if status == OrderStatus.RETURNED:
-        _restock(order)
+        put_back(order)
     order.status = status
     order.save()
     _record(order, before, author, note)

@@ -121,7 +121,7 @@ def _order_context(request, source):
 @login_required
 def order_form(request):
     """The order being taken, from a contact's page or the desk: every POST re-prices it;
-    `action=confirm` places it."""
+    `step=confirm` places it."""
     _require(request.user, "orders.add_order")
     source = request.POST if request.method == "POST" else request.GET
     contact, call = _order_context(request, source)
@@ -133,9 +133,9 @@ def order_form(request):
     if request.method == "POST":
         if request.POST.get("add"):
             form.add_line(request.POST["add"])
-        if request.POST.get("remove"):
-            form.remove_line(request.POST["remove"])
-        if request.POST.get("action") == "confirm" and form.is_valid():
+        if request.POST.get("drop_line"):
+            form.remove_line(request.POST["drop_line"])
+        if request.POST.get("step") == "confirm" and form.is_valid():
             data = form.cleaned_data
             order_data = OrderData(
                 contact=contact,

@@ -49,7 +49,7 @@ def test_adding_a_product_prices_the_line_with_its_promotion(agent_client, shop,
 
 
 def test_a_bad_quantity_is_shown_on_its_line_and_nothing_is_placed(agent_client, shop, customer):
-    page = form_post(agent_client, customer, [("SAR-001", "-2")], action="confirm").content.decode()
+    page = form_post(agent_client, customer, [("SAR-001", "-2")], step="confirm").content.decode()
     assert "The quantity is a whole number from 1 to 10000." in page
     assert Order.objects.count() == 0
 
@@ -62,7 +62,7 @@ def test_an_unknown_code_is_shown_next_to_its_field(agent_client, shop, customer
 def test_confirming_from_the_form_shows_the_number_to_read_back(
     agent_client, agent, shop, customer
 ):
-    response = form_post(agent_client, customer, [("LUN-001", "2")], action="confirm")
+    response = form_post(agent_client, customer, [("LUN-001", "2")], step="confirm")
     order = Order.objects.get()
     assert response["HX-Retarget"] == "#order-widget"
     assert order.display_number in response.content.decode()
@@ -72,7 +72,7 @@ def test_confirming_from_the_form_shows_the_number_to_read_back(
 
 def test_out_of_stock_at_confirmation_is_a_clear_error_on_the_line(agent_client, shop, customer):
     Product.objects.filter(sku="LAST-1").update(stock=0)
-    page = form_post(agent_client, customer, [("LAST-1", "1")], action="confirm").content.decode()
+    page = form_post(agent_client, customer, [("LAST-1", "1")], step="confirm").content.decode()
     assert "Out of stock: 0 left of “Nakshi kantha”" in page
     assert Order.objects.count() == 0
 

@@ -256,7 +256,8 @@ def do_create_order(clean: CleanOrder, *, author=None, confirm: bool = False) ->
     OrderLine.objects.bulk_create(lines)
     _record(order, "", author)
     if confirm:
-        return _confirm(order, author)
+        # Priced a moment ago in this same transaction: no need to price again.
+        return _confirm(order, author, lines=lines, quote=quote)
     _timeline(order, author, _("Order %(number)s taken, not confirmed yet: %(total)s."))
     return order
 
@@ -286,14 +287,17 @@ def do_confirm_order(order: Order, *, author=None) -> Order:
     return _confirm(order, author)
 
 
-def _confirm(order: Order, author) -> Order:
-    """Re-price with today's catalog, take the stock, confirm. Inside a transaction."""
-    lines = list(order.lines.select_related("product__category").order_by("position", "id"))
-    code = order.promo_code and check_promo_code(order.promo_code, order.contact)
-    quote = price([ln.product for ln in lines], [ln.quantity for ln in lines], order.contact, code)
+def _confirm(order: Order, author, *, lines=None, quote=None) -> Order:
+    """Re-price with today's catalog (unless just priced), take the stock, confirm.
+    Inside a transaction."""
+    if quote is None:
+        lines = list(order.lines.select_related("product__category").order_by("position", "id"))
+        code = order.promo_code and check_promo_code(order.promo_code, order.contact)
+        products = [ln.product for ln in lines]
+        quote = price(products, [ln.quantity for ln in lines], order.contact, code)
+        _write_prices(order, lines, quote)
+        OrderLine.objects.bulk_update(lines, ["unit_price", "discount", "total", "promotions"])
     take_stock(lines)
-    _write_prices(order, lines, quote)
-    OrderLine.objects.bulk_update(lines, ["unit_price", "discount", "total", "promotions"])
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.save()

@@ -13,6 +13,10 @@ from switchboard.catalog._search_index import SQLITE_FTS
 from switchboard.catalog.models import normalize_sku
 
 TRIGRAM = 3
+# Up to this many matches are ranked (exact SKU, then names starting with the text, by
+# name); ranking reads every match, ~40 ms on PostgreSQL for the 4,000 "cotton"s of
+# 50,000 products. Beyond, a word says too little: matches come in catalog order.
+RANKED_MATCHES = 500
 _MATCH = f"SELECT rowid FROM {SQLITE_FTS} WHERE {SQLITE_FTS} MATCH %s"  # noqa: S608
 
 
@@ -27,10 +31,15 @@ def search_products(queryset: QuerySet, text: str) -> QuerySet:
     words = folded.split()
     long_words = [w for w in words if len(w) >= TRIGRAM]
     if long_words:
+        base = queryset
         queryset = queryset.filter(_contains_all(queryset.db, long_words))
         for word in words:
             if len(word) < TRIGRAM:
                 queryset = queryset.filter(search_text__contains=word)
+        ids = list(queryset.order_by().values_list("id", flat=True)[: RANKED_MATCHES + 1])
+        if len(ids) > RANKED_MATCHES:
+            return queryset.order_by("id")
+        queryset = base.filter(id__in=ids)
     else:
         queryset = queryset.filter(
             Q(sku__startswith=normalize_sku(text))

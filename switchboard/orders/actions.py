@@ -297,12 +297,14 @@ def _confirm(order: Order, author, *, lines=None, quote=None) -> Order:
         quote = price(products, [ln.quantity for ln in lines], order.contact, code)
         _write_prices(order, lines, quote)
         OrderLine.objects.bulk_update(lines, ["unit_price", "discount", "total", "promotions"])
-    take_stock(lines)
     order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.save()
     _record(order, OrderStatus.NEW, author)
     _timeline(order, author, _("Order %(number)s confirmed: %(total)s."))
+    # Last, so the product rows stay locked only until the commit that follows; an
+    # out-of-stock line rolls back everything above.
+    take_stock(lines)
     return order
 
 

@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_operator_takes_an_order_on_the_desk_and_reads_back_its_number(
-    page, log_in, agent, shop, vip_customer
+    page,
+    log_in,
+    agent,
+    shop,  # noqa: F811
+    vip_customer,  # noqa: F811 (fixtures of tests/shop.py)
 ):
     AgentProfile.objects.create(user=agent)
     make_promotion(

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "switchboard.contacts",
     "switchboard.acd",
     "switchboard.calls",
+    "switchboard.catalog",
+    "switchboard.orders",
     "switchboard.api",
 ]
 

@@ -23,4 +23,8 @@ NAV_ITEMS: list[tuple] = [
     (_("Wallboard"), "acd:wallboard", "acd.view_floor"),
     (_("Contacts"), "contacts:list", "contacts.view_contact"),
     (_("Imports"), "contacts:import_list", "contacts.import_contacts"),
+    (_("Catalog"), "catalog:search", "catalog.view_product"),
+    (_("Promotions"), "catalog:promotions", "catalog.view_promotion"),
+    (_("Company"), "catalog:company", "catalog.view_companyinfo"),
+    (_("Orders"), "orders:list", "orders.view_order"),
 ]

@@ -17,6 +17,13 @@ AGENT_PERMISSIONS = [
     "contacts.view_activity",
     "acd.use_desk",
     "calls.view_call",
+    "catalog.view_category",
+    "catalog.view_product",
+    "catalog.view_promotion",
+    "catalog.view_companyinfo",
+    "orders.view_order",
+    "orders.add_order",
+    "orders.cancel_own_order",
 ]
 SUPERVISOR_PERMISSIONS = AGENT_PERMISSIONS + [
     "contacts.delete_contact",
@@ -27,12 +34,25 @@ SUPERVISOR_PERMISSIONS = AGENT_PERMISSIONS + [
     "accounts.view_user",
     "acd.view_floor",
     "acd.manage_floor",
+    "catalog.import_catalog",
+    "orders.change_order",
+    "orders.cancel_order",
 ]
 # Administrators are superusers in practice; the group exists so the role can be granted in admin.
 ADMIN_PERMISSIONS = SUPERVISOR_PERMISSIONS + [
     "accounts.add_user",
     "accounts.change_user",
     "accounts.delete_user",
+    "catalog.add_product",
+    "catalog.change_product",
+    "catalog.add_category",
+    "catalog.change_category",
+    "catalog.add_promotion",
+    "catalog.change_promotion",
+    "catalog.delete_promotion",
+    "catalog.add_companyinfo",
+    "catalog.change_companyinfo",
+    "catalog.delete_companyinfo",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

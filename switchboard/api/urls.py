@@ -2,17 +2,21 @@ from ninja import NinjaAPI
 
 from switchboard.api import errors
 from switchboard.api.auth import AUTH
+from switchboard.api.catalog import router as catalog_router
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
+from switchboard.api.orders import router as orders_router
 
 api = NinjaAPI(
     title="Switchboard API",
     version="1",
     urls_namespace="api",
     auth=AUTH,
-    description="Contacts, queues, agents and call records of the call center. Authenticate with a bearer token "
+    description="Contacts, queues, agents, call records, the catalog and orders of the call center. Authenticate with a bearer token "
     "(`manage.py issue_token USERNAME NAME`) or a signed-in browser session.",
 )
 errors.install(api)
 api.add_router("/contacts", contacts_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/orders", orders_router)
 api.add_router("/", floor_router)

@@ -73,4 +73,6 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     raw_id_fields = ("contact",)
     search_fields = ("text",)
+
+
 from switchboard.contacts import admin_import  # noqa: F401,E402  (registers the import models)

@@ -1,3 +1,9 @@
 """WebSocket routes of every app, gathered in one place."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from switchboard.acd.consumers import DeskConsumer
+
+websocket_urlpatterns = [
+    path("ws/desk/", DeskConsumer.as_asgi()),
+]

@@ -14,6 +14,7 @@ from config.env import (
     envchoice,
     envcurrency,
     envdatabase,
+    envfloat,
     envint,
     envredis,
     envregion,
@@ -171,6 +172,16 @@ SWITCHBOARD = {
     "CURRENCY": envcurrency("CURRENCY", "BDT"),
     "IMPORT_BATCH_SIZE": envint("IMPORT_BATCH_SIZE", 2000, minimum=1),
     "PAGE_SIZE": envint("PAGE_SIZE", 50, minimum=1),
+    "ENGINE": {
+        # `serve` (make run) runs the engine in the web process; switch off when
+        # `switchboard engine` runs on its own (several web workers, Redis).
+        "IN_PROCESS": envbool("SWITCHBOARD_ENGINE_IN_PROCESS", True),
+        # The virtual carrier: simulated inbound calls per hour (0 = none), and bots.
+        "VIRTUAL_CALLS_PER_HOUR": envfloat("SWITCHBOARD_VIRTUAL_CALLS_PER_HOUR", 120, minimum=0),
+        "BOTS": envbool("SWITCHBOARD_BOTS", True),
+        # Simulated callers and bots live this many times faster than real people.
+        "SIM_SPEED": envfloat("SWITCHBOARD_SIM_SPEED", 1.0, minimum=0.01),
+    },
 }
 
 STATIC_URL = "static/"

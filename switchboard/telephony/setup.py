@@ -37,6 +37,7 @@ class AgentCard:
     is_bot: bool
     auto_answer: bool
     skills: dict[str, int]
+    language: str = ""  # the user's language for refusals; "" = the company's
 
 
 @dataclass
@@ -148,6 +149,7 @@ def load_agents(user_id: int | None = None) -> list[AgentCard]:
             p.is_bot,
             p.auto_answer,
             {level.skill.code: level.level for level in p.skill_levels.all()},
+            p.user.language,
         )
         for p in profiles
     ]

@@ -29,6 +29,7 @@ class LayerDesk:
         self.user_id = user_id
         self.channel = ""
         self.seen: list[dict] = []
+        self.unread: list[dict] = []
 
     async def open(self) -> LayerDesk:
         self.channel = await self.layer.new_channel()
@@ -48,15 +49,28 @@ class LayerDesk:
         return message
 
     async def wait_for(self, event: Event, timeout: float = 10.0, **match) -> dict:
-        """The next event of this kind (whose fields equal `match`), skipping others."""
+        """The oldest event of this kind (whose fields equal `match`) not yet waited for.
+
+        Events that do not match stay unread for a later wait_for, so the order in which
+        a test waits need not be the order in which the engine sent them.
+        """
+
+        def matches(message: dict) -> bool:
+            return message.get("event") == event and all(
+                message.get(k) == v for k, v in match.items()
+            )
+
+        for message in self.unread:
+            if matches(message):
+                self.unread.remove(message)
+                return message
 
         async def look() -> dict:
             while True:
                 message = await self.receive()
-                if message.get("event") == event and all(
-                    message.get(k) == v for k, v in match.items()
-                ):
+                if matches(message):
                     return message
+                self.unread.append(message)
 
         return await asyncio.wait_for(look(), timeout)
 

@@ -166,6 +166,12 @@ class VirtualCarrier(Telephony):
         self._emit(CallArrived(call_id, caller, dialed))
         return call_id
 
+    def hang_up_caller(self, call: str) -> None:
+        """The caller hangs up now, whatever they were doing."""
+        caller = self._get(call)
+        if caller is not None:
+            self._later(caller, 0.0, CallerHungUp(call))
+
     def _caller_number(self) -> str:
         if self.callers and self.random.random() < 0.5:
             return self.random.choice(self.callers)

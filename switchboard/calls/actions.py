@@ -145,7 +145,7 @@ def check_set_disposition(call: Call | str, user, disposition_code: str, notes: 
 
 @transaction.atomic
 def do_set_disposition(call: Call, user, disposition: Disposition, notes: str) -> Call:
-    call = Call.objects.select_for_update().select_related("queue").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("queue").get(pk=call.pk)
     if call.contact_id is None:
         # the agent may have created the contact during the call: look the number up again
         call.contact_id = find_contact_id(call.caller_number)

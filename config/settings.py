@@ -181,6 +181,8 @@ SWITCHBOARD = {
         "BOTS": envbool("SWITCHBOARD_BOTS", True),
         # Simulated callers and bots live this many times faster than real people.
         "SIM_SPEED": envfloat("SWITCHBOARD_SIM_SPEED", 1.0, minimum=0.01),
+        # A file the virtual carrier appends each placed call id to (benchmarks), "" = none.
+        "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
     },
 }
 

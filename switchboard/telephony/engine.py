@@ -83,10 +83,10 @@ class Engine(Decisions, Commands):
 
     async def stop(self) -> None:
         """Stop cleanly: calls still in progress are closed as interrupted, as after a crash."""
+        await self.tel.stop()  # first: no call arrives after this
         for live in list(self.calls.values()):
             self.close(live, Outcome.INTERRUPTED)
         await self.out.drained()
-        await self.tel.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -28,6 +28,7 @@ class Options:
     speed: float = 1.0
     seed: int | None = None
     tick_seconds: float = 0.25
+    call_log: str = ""
 
     @classmethod
     def from_settings(cls) -> Options:
@@ -38,6 +39,7 @@ class Options:
             calls_per_hour=engine["VIRTUAL_CALLS_PER_HOUR"],
             bots=engine["BOTS"],
             speed=engine["SIM_SPEED"],
+            call_log=engine["SIM_CALL_LOG"],
         )
 
 
@@ -101,6 +103,7 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
         menus={number: tuple(menu.options) for number, menu in setup.menus.items()},
         callers=setup.known_callers,
         is_human=is_human,
+        call_log=options.call_log,
     )
     engine = Engine(setup, carrier, layer, engine_id=engine_id, tick_seconds=options.tick_seconds)
     await engine.start()
@@ -124,15 +127,26 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
 
 
 def start_in_daphne(options: Options) -> None:
-    """Schedule the engine in daphne's event loop once its reactor runs (`serve`)."""
+    """Schedule the engine in daphne's event loop once its reactor runs (`serve`), and stop
+    it cleanly (open calls closed as interrupted, writes flushed) when the reactor stops."""
     from daphne.server import twisted_loop  # installs Twisted's asyncio reactor first
-    from twisted.internet import reactor
+    from twisted.internet import defer, reactor
+
+    started: list[asyncio.Task] = []
 
     def go() -> None:
         task = twisted_loop.create_task(start_floor(options))
         task.add_done_callback(_report_failure)
+        started.append(task)
+
+    def stop():
+        task = started[0] if started else None
+        if task is None or not task.done() or task.exception() is not None:
+            return None
+        return defer.Deferred.fromFuture(twisted_loop.create_task(task.result().stop()))
 
     reactor.callWhenRunning(go)
+    reactor.addSystemEventTrigger("before", "shutdown", stop)
 
 
 def _report_failure(task: asyncio.Task) -> None:

@@ -96,6 +96,7 @@ class VirtualCarrier(Telephony):
         callers: Sequence[str] = (),
         is_human: Callable[[str], bool] = lambda agent: False,
         hourly: Sequence[float] | None = None,
+        call_log: str = "",
     ) -> None:
         if speed <= 0 or calls_per_hour < 0:
             raise ValueError("speed must be positive and the call rate not negative")
@@ -109,6 +110,8 @@ class VirtualCarrier(Telephony):
         self.is_human = is_human
         self.hourly = list(hourly) if hourly else None  # 24 multipliers of calls_per_hour
         self.placed: list[str] = []  # every call id this carrier ever placed, in order
+        # A file that gets each call id as it is placed: the benchmark's independent tally.
+        self._call_log = open(call_log, "a", buffering=1) if call_log else None  # noqa: SIM115
         self._calls: dict[str, _Caller] = {}
         self._emit: Emit | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -128,6 +131,9 @@ class VirtualCarrier(Telephony):
         for caller in self._calls.values():
             self._cancel(caller)
         self._calls.clear()
+        if self._call_log is not None:
+            self._call_log.close()
+            self._call_log = None
 
     def stop_arrivals(self) -> None:
         """No new calls; the calls in progress play out."""
@@ -163,6 +169,8 @@ class VirtualCarrier(Telephony):
             dialed = self.random.choice(self.numbers)
         self._calls[call_id] = _Caller(call_id, caller, dialed, script)
         self.placed.append(call_id)
+        if self._call_log is not None:
+            self._call_log.write(call_id + "\n")
         self._emit(CallArrived(call_id, caller, dialed))
         return call_id
 

@@ -115,7 +115,16 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 caps a pool at 100 connections and fails the 101st instead of
+            # waiting: a floor of desks reconnecting at once needs more.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": envint("REDIS_MAX_CONNECTIONS", 1000, minimum=10),
+                    }
+                ]
+            },
         }
     }
 else:

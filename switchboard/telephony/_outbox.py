@@ -59,11 +59,20 @@ class Outbox:
                 batch = list(self._pending)
                 self._pending.clear()
                 writes = [effect.db for effect in batch if effect.db is not None]
+                started = loop.time()
                 if writes:
                     await loop.run_in_executor(self._thread, _write, writes)
                     self.batches += 1
+                written = loop.time()
                 for effect in batch:
                     await self._deliver(effect)
+                if loop.time() - started > 0.2:
+                    log.warning(
+                        "engine: slow outbox batch: %d effects, writes %.0f ms, sends %.0f ms",
+                        len(batch),
+                        (written - started) * 1000,
+                        (loop.time() - written) * 1000,
+                    )
             self._idle.set()
 
     async def _deliver(self, effect: Effect) -> None:

@@ -42,6 +42,19 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def envfloat(name: str, default: float, *, minimum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number.") from None
+    if value != value or (minimum is not None and value < minimum):
+        raise ConfigError(f"{name}={raw!r} must be a number of at least {minimum}.")
+    return value
+
+
 def envchoice(name: str, default: str, choices: set[str]) -> str:
     value = os.environ.get(name) or default
     if value not in choices:

@@ -14,6 +14,7 @@ from config.env import (
     envchoice,
     envcurrency,
     envdatabase,
+    envfloat,
     envint,
     envredis,
     envregion,
@@ -116,7 +117,16 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 caps a pool at 100 connections and fails the 101st instead of
+            # waiting: a floor of desks reconnecting at once needs more.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": envint("REDIS_MAX_CONNECTIONS", 1000, minimum=10),
+                    }
+                ]
+            },
         }
     }
 else:
@@ -173,6 +183,18 @@ SWITCHBOARD = {
     "CURRENCY": envcurrency("CURRENCY", "BDT"),
     "IMPORT_BATCH_SIZE": envint("IMPORT_BATCH_SIZE", 2000, minimum=1),
     "PAGE_SIZE": envint("PAGE_SIZE", 50, minimum=1),
+    "ENGINE": {
+        # `serve` (make run) runs the engine in the web process; switch off when
+        # `switchboard engine` runs on its own (several web workers, Redis).
+        "IN_PROCESS": envbool("SWITCHBOARD_ENGINE_IN_PROCESS", True),
+        # The virtual carrier: simulated inbound calls per hour (0 = none), and bots.
+        "VIRTUAL_CALLS_PER_HOUR": envfloat("SWITCHBOARD_VIRTUAL_CALLS_PER_HOUR", 120, minimum=0),
+        "BOTS": envbool("SWITCHBOARD_BOTS", True),
+        # Simulated callers and bots live this many times faster than real people.
+        "SIM_SPEED": envfloat("SWITCHBOARD_SIM_SPEED", 1.0, minimum=0.01),
+        # A file the virtual carrier appends each placed call id to (benchmarks), "" = none.
+        "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
+    },
 }
 
 STATIC_URL = "static/"

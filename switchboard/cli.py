@@ -2,8 +2,8 @@
 
 Each subcommand is one *registrar* in :data:`SUBCOMMANDS`: a function that
 adds its parser to the subparsers and sets ``handler`` (called with the
-parsed arguments, returning the exit status).  To add ``engine``, write ``register_<name>(subparsers)`` next to the code it runs
-and add it to the dict.
+parsed arguments, returning the exit status).  To add one, write ``register_<name>(subparsers)``
+next to the code it runs and add it to the dict.
 
 Handlers import what they need when they run, so ``switchboard staff``
 and ``switchboard simulate`` stay pure Python and never load Django.
@@ -311,13 +311,54 @@ def _simulation_report(scenario, results) -> str:
     ]
     return "\n".join(lines)
 
+# switchboard engine
 
+
+def register_engine(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "engine",
+        help="run the call engine (routing, virtual carrier, bots) as its own process",
+        description=(
+            "The engine that owns the floor. Web processes reach it through the Channels "
+            "layer: set REDIS_URL in every process. Defaults come from the settings "
+            "(SWITCHBOARD_VIRTUAL_CALLS_PER_HOUR, SWITCHBOARD_BOTS, SWITCHBOARD_SIM_SPEED)."
+        ),
+    )
+    parser.add_argument(
+        "--calls-per-hour", type=_nonnegative, help="virtual carrier's inbound calls per hour"
+    )
+    parser.add_argument("--bots", action=argparse.BooleanOptionalAction, help="simulated agents")
+    parser.add_argument("--speed", type=_positive, help="simulated callers and bots run faster")
+    parser.add_argument("--seed", type=int, help="seed of the virtual carrier and bots")
+    parser.set_defaults(handler=run_engine)
+
+
+def run_engine(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from switchboard.telephony.service import Options, serve_forever
+
+    options = Options.from_settings()
+    if args.calls_per_hour is not None:
+        options.calls_per_hour = args.calls_per_hour
+    if args.bots is not None:
+        options.bots = args.bots
+    if args.speed is not None:
+        options.speed = args.speed
+    options.seed = args.seed
+    asyncio.run(serve_forever(options))
+    return 0
 # --------------------------------------------------------------------------
 
 SUBCOMMANDS: dict[str, Registrar] = {
     "staff": register_staff,
     "simulate": register_simulate,
-    # "engine": register_engine,
+    "engine": register_engine,
 }
 
 

@@ -42,6 +42,7 @@ def _clean_fields(content: dict) -> dict:
 class _FloorSocket(AsyncJsonWebsocketConsumer):
     allowed: set[Command] = set()
     permission = ""
+    sync_fields: dict = {}
 
     async def connect(self):
         user = self.scope.get("user")
@@ -52,7 +53,7 @@ class _FloorSocket(AsyncJsonWebsocketConsumer):
         for group in self.groups_to_join():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await self._to_engine(Command.SYNC, {})
+        await self._to_engine(Command.SYNC, self.sync_fields)
 
     async def disconnect(self, code):
         if hasattr(self, "user"):
@@ -73,6 +74,8 @@ class _FloorSocket(AsyncJsonWebsocketConsumer):
         except ValueError as exc:
             await self._error(str(exc))
             return
+        if name == Command.SYNC:
+            fields = self.sync_fields
         await self._to_engine(name, fields)
 
     async def floor_event(self, message):
@@ -114,6 +117,7 @@ class FloorConsumer(_FloorSocket):
 
     allowed = SUPERVISOR_COMMANDS
     permission = "acd.view_floor"
+    sync_fields = {"scope": "floor"}  # the whole floor's picture, not one agent's
 
     def groups_to_join(self):
         return [floor.FLOOR_GROUP]

@@ -86,7 +86,7 @@ class Event(StrEnum):
     ERROR = "error"  # to one agent: a command was refused, with the reason
 
 
-def command(name: Command, *, user_id: int, reply_to: str | None = None, **fields) -> dict:
+def command(name: Command, /, *, user_id: int, reply_to: str | None = None, **fields) -> dict:
     """A message for ENGINE_CHANNEL. `reply_to` is the sender's channel, for refusals."""
     return {
         "type": "engine.command",
@@ -97,6 +97,9 @@ def command(name: Command, *, user_id: int, reply_to: str | None = None, **field
     }
 
 
-def event(name: Event, **fields) -> dict:
-    """A message for a group; consumers dispatch it to their `floor_event` handler."""
+def event(name: Event, /, **fields) -> dict:
+    """A message for a group; consumers dispatch it to their `floor_event` handler.
+
+    `name` is positional-only: agent_state carries a field called "name".
+    """
     return {"type": "floor.event", "event": str(name), **fields}

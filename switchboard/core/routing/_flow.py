@@ -203,25 +203,31 @@ class Flow:
 
     def _overflow(self, item: WorkItem, queue: QueueConfig) -> None:
         rule = queue.overflow[item.step]
-        self._index.drop_waiting(item)
         if rule.widen_to is not None:
+            self._index.drop_waiting(item)
             item.step += 1
             item.requirement = merge(requirement(rule.widen_to), item.extra)
             item.pool = self._index.pool(item.requirement, queue.strategy, queue.id)
             self._out.append(CallOverflowed(self._now, item.id, queue.id, queue.id, True))
+            self._place(item, requeued=False)
         else:
-            target = self._queues[rule.move_to]  # type: ignore[index]
-            old = self._counters[queue.id]
-            old.waiting.pop(item.id, None)
-            old.overflowed_out += 1
-            new = self._counters[target.id]
-            new.offered += 1
-            new.overflowed_in += 1
-            item.queue = target.id
-            item.step = 0
-            item.enqueued_at = self._now
-            item.priority = target.priority + item.own_priority
-            item.requirement = merge(target.requirement, item.extra)
-            item.pool = self._index.pool(item.requirement, target.strategy, target.id)
-            self._out.append(CallOverflowed(self._now, item.id, queue.id, target.id, False))
+            self._move(item, self._queues[rule.move_to])  # type: ignore[index]
+
+    def _move(self, item: WorkItem, target: QueueConfig) -> None:
+        """Take a waiting call to another queue (overflow, or a supervisor's move)."""
+        self._index.drop_waiting(item)
+        old = self._counters[item.queue]
+        old.waiting.pop(item.id, None)
+        old.overflowed_out += 1
+        new = self._counters[target.id]
+        new.offered += 1
+        new.overflowed_in += 1
+        source = item.queue
+        item.queue = target.id
+        item.step = 0
+        item.enqueued_at = self._now
+        item.priority = target.priority + item.own_priority
+        item.requirement = merge(target.requirement, item.extra)
+        item.pool = self._index.pool(item.requirement, target.strategy, target.id)
+        self._out.append(CallOverflowed(self._now, item.id, source, target.id, False))
         self._place(item, requeued=False)

@@ -77,6 +77,16 @@ class CallArrived:
 
 
 @dataclass(frozen=True, slots=True)
+class CallMoved:
+    """A supervisor moved a waiting call to another queue; it keeps its arrival time and so
+    its place among calls of the same priority (reported as CallOverflowed)."""
+
+    at: float
+    call: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
 class OfferAccepted:
     """The agent answered the call offered to them."""
 
@@ -149,6 +159,7 @@ Event = (
     | AgentLoggedOut
     | WrapUpEnded
     | CallArrived
+    | CallMoved
     | OfferAccepted
     | OfferRejected
     | OfferTimedOut

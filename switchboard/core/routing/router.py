@@ -48,6 +48,7 @@ class Router(Flow):
             ev.AgentLoggedOut: self._on_logged_out,
             ev.WrapUpEnded: self._on_wrap_up_ended,
             ev.CallArrived: self._on_call_arrived,
+            ev.CallMoved: self._on_call_moved,
             ev.OfferAccepted: self._on_accepted,
             ev.OfferRejected: self._on_rejected,
             ev.OfferTimedOut: self._on_timed_out,
@@ -261,6 +262,16 @@ class Router(Flow):
         self._calls[item.id] = item
         self._counters[queue.id].offered += 1
         self._place(item, requeued=False)
+
+    def _on_call_moved(self, event: ev.CallMoved) -> None:
+        item = self._call(event.call)
+        target = self._queues.get(event.queue)
+        if target is None:
+            raise UnknownQueue(event.queue)
+        if item.state is not CallState.WAITING:
+            raise ImpossibleEvent(f"{event.call!r} is not waiting")
+        self._now = event.at
+        self._move(item, target)
 
     def _on_accepted(self, event: ev.OfferAccepted) -> None:
         item, agent = self._offered(event)

@@ -70,8 +70,8 @@
     ring(true);
     loadInto("#pop", "popUrl", call.id);
     announceCall(call.id);
-    if (desk.dataset.autoAnswer === "true") send("accept", { call: call.id });
-    else $("accept").focus();
+    // With auto-answer the engine connects the call itself; "connected" follows.
+    if (desk.dataset.autoAnswer !== "true") $("accept").focus();
   }
 
   function showConnected(call) {

@@ -1,4 +1,4 @@
-"""Serve the whole product from one process: web app, WebSockets and the background worker.
+"""Serve the whole product from one process: web app, WebSockets, the engine and the worker.
 
 `make run` calls this. In production the same pieces run as separate processes
 (daphne or uvicorn workers, `manage.py db_worker`, `switchboard engine`).
@@ -44,8 +44,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, no_worker, **options):
         from daphne.cli import CommandLineInterface
+        from django.conf import settings
 
         if not no_worker:
             start_task_worker()
+        if settings.SWITCHBOARD["ENGINE"]["IN_PROCESS"]:
+            from switchboard.telephony.service import Options, start_in_daphne
+
+            start_in_daphne(Options.from_settings())
         self.stdout.write(self.style.SUCCESS(f"Switchboard is serving on http://{host}:{port}/"))
         CommandLineInterface().run(["-b", host, "-p", str(port), "config.asgi:application"])

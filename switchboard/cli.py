@@ -311,6 +311,7 @@ def _simulation_report(scenario, results) -> str:
     ]
     return "\n".join(lines)
 
+
 # switchboard engine
 
 
@@ -353,6 +354,8 @@ def run_engine(args: argparse.Namespace) -> int:
     options.seed = args.seed
     asyncio.run(serve_forever(options))
     return 0
+
+
 # --------------------------------------------------------------------------
 
 SUBCOMMANDS: dict[str, Registrar] = {

@@ -114,3 +114,17 @@ def pytest_collection_modifyitems(config, items):
 def _cheap_argon2(settings):
     # Argon2 still, so the stored hashes look as in production, but with a cost fit for tests.
     settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]
+
+
+def run_async(coroutine):
+    """asyncio.run(), also from a test thread where another loop already runs (Playwright's
+    sync API keeps one alive while a browser is open): then in a thread of its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -29,6 +29,7 @@ from switchboard.telephony.bots import LayerDesk
 from switchboard.telephony.engine import Engine
 from switchboard.telephony.setup import load_setup
 from switchboard.telephony.sim import CallerScript, VirtualCarrier
+from tests.conftest import run_async
 
 NUMBER = "+8809612345678"
 NASREEN = "+8801711000001"
@@ -130,4 +131,4 @@ def run_floor(scenario, *, tick_seconds=0.05):
         finally:
             await engine.stop()
 
-    return asyncio.run(main())
+    return run_async(main())

@@ -15,6 +15,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import run_async
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -98,7 +100,7 @@ def test_a_desk_command_reaches_the_engine_through_redis_and_its_event_comes_bac
                     if event.get("state") == "available":
                         return synced, event
 
-        synced, available = asyncio.run(desk())
+        synced, available = run_async(desk())
     finally:
         for process in (web, engine):
             process.send_signal(signal.SIGINT)

@@ -124,6 +124,9 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "max_connections": envint("REDIS_MAX_CONNECTIONS", 1000, minimum=10),
+                        # redis-py 8 reads with a 5 s timeout by default, exactly the time
+                        # channels-redis blocks waiting for a message: the race kills sockets.
+                        "socket_timeout": 30,
                     }
                 ]
             },
@@ -183,6 +186,7 @@ SWITCHBOARD = {
     "CURRENCY": envcurrency("CURRENCY", "BDT"),
     "IMPORT_BATCH_SIZE": envint("IMPORT_BATCH_SIZE", 2000, minimum=1),
     "PAGE_SIZE": envint("PAGE_SIZE", 50, minimum=1),
+    "SERVE_STATIC": envbool("SWITCHBOARD_SERVE_STATIC", True),
     "ENGINE": {
         # `serve` (make run) runs the engine in the web process; switch off when
         # `switchboard engine` runs on its own (several web workers, Redis).

@@ -23,9 +23,24 @@ AGENT_COMMANDS = {
     Command.MARK_DIFFICULT,
     Command.SYNC,
 }
-SUPERVISOR_COMMANDS = {Command.SET_AGENT_STATE, Command.MOVE_CALL, Command.SYNC}
+SUPERVISOR_COMMANDS = {
+    Command.SET_AGENT_STATE,
+    Command.MOVE_CALL,
+    Command.PLACE_VIRTUAL_CALL,
+    Command.SYNC,
+}
 # What a browser may send along with a command; anything else is dropped.
-FIELDS = {"call": str, "reason": str, "queue": str, "on": bool, "agent": int, "state": str}
+FIELDS = {
+    "call": str,
+    "reason": str,
+    "queue": str,
+    "on": bool,
+    "agent": int,
+    "state": str,
+    "caller": str,
+    "digits": list,
+    "talk_s": float,
+}
 
 
 def _clean_fields(content: dict) -> dict:
@@ -33,6 +48,8 @@ def _clean_fields(content: dict) -> dict:
     for name, kind in FIELDS.items():
         if name in content:
             value = content[name]
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ValueError(_("“%(field)s” has the wrong type.") % {"field": name})
             fields[name] = value

@@ -23,6 +23,7 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
     transfer {"call", "queue": code}        mark_difficult {"call"}
     finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
     set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
+    place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s"}  -- demo and tests
     move_call {"call", "queue": code}       sync {}  -- the engine replies to reply_to with
                                                agent_state (+ offer/connected) or a full floor picture
 
@@ -70,6 +71,9 @@ class Command(StrEnum):
     SET_AGENT_STATE = "set_agent_state"  # supervisor; "agent", "state", "reason"
     MOVE_CALL = "move_call"  # supervisor; "call", "queue"
     SYNC = "sync"  # any page: send me the current picture
+    PLACE_VIRTUAL_CALL = (
+        "place_virtual_call"  # supervisor; "caller", "digits": [..] (virtual carrier only)
+    )
 
 
 class Event(StrEnum):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from switchboard.acd.models import AgentState, AgentStatus, Disposition, Queue
@@ -162,3 +163,54 @@ def list_calls(request, filters: Query[CallFilters]):
 @router.get("/calls/{call_id}", response=CallOut, summary="One call record")
 def get_call(request, call_id: UUID):
     return get_call_for_user(request.user, call_id)
+
+
+class VirtualCallIn(Schema):
+    caller: str = Field("", description="The caller's number (any format); empty for a random one.")
+    digits: list[str] | None = Field(
+        None,
+        description='What the caller presses at each menu question, e.g. ["2", "1"]; "" is silence.',
+    )
+    talk_s: float | None = Field(None, ge=1, description="How long the caller talks once answered.")
+
+
+class Accepted(Schema):
+    detail: str
+
+
+@router.post(
+    "/floor/virtual-calls", response={202: Accepted}, summary="Place a simulated call (demo, tests)"
+)
+def place_virtual_call(request, payload: VirtualCallIn):
+    """Ask the engine's virtual carrier to ring the company with one caller now."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from django.core.exceptions import ValidationError
+
+    from switchboard.acd import floor
+    from switchboard.contacts.phones import InvalidPhone, normalize_phone
+
+    _require(request, "acd.manage_floor")
+    caller = ""
+    if payload.caller:
+        try:
+            caller = normalize_phone(payload.caller)
+        except InvalidPhone as exc:
+            raise ValidationError({"caller": [str(exc)]}) from None
+    if payload.digits is not None and any(
+        len(d) > 1 or (d and d not in "0123456789*#") for d in payload.digits
+    ):
+        raise ValidationError(
+            {"digits": ["Each entry is one key (0-9, * or #) or empty for silence."]}
+        )
+    async_to_sync(get_channel_layer().send)(
+        floor.ENGINE_CHANNEL,
+        floor.command(
+            floor.Command.PLACE_VIRTUAL_CALL,
+            user_id=request.user.pk,
+            caller=caller,
+            digits=payload.digits,
+            talk_s=payload.talk_s,
+        ),
+    )
+    return 202, {"detail": _("The call is on its way.")}

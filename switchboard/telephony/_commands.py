@@ -293,6 +293,25 @@ class Commands:
             raise Refused("unknown_queue", _("There is no such queue."))
         self.route(CallMoved(self.clock.mono(), live.id, target))
 
+    async def _cmd_place_virtual_call(self, message: dict, user) -> None:
+        from switchboard.telephony.sim import CallerScript
+
+        place = getattr(self.tel, "place_call", None)
+        if place is None:
+            raise Refused(
+                "no_virtual_carrier", _("Calls can be simulated only on the virtual carrier.")
+            )
+        digits = message.get("digits")
+        if digits is not None and not (
+            isinstance(digits, list) and all(isinstance(d, str) and len(d) <= 1 for d in digits)
+        ):
+            raise Refused("bad_digits", _('Digits must be a list of single keys, e.g. ["1", "2"].'))
+        talk = message.get("talk_s")
+        script = CallerScript(
+            digits=digits, talk_s=float(talk) if isinstance(talk, int | float) else None
+        )
+        place(caller=message.get("caller") or None, script=script)
+
     # -- the picture a page needs when it (re)connects -------------------------------------------
 
     async def _cmd_sync(self, message: dict, user) -> None:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "switchboard.contacts",
     "switchboard.acd",
     "switchboard.calls",
+    "switchboard.tickets",
     "switchboard.api",
 ]
 

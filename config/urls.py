@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("switchboard.accounts.urls")),
     path("contacts/", include("switchboard.contacts.urls")),
     path("", include("switchboard.acd.urls")),
+    path("tickets/", include("switchboard.tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,7 @@ from switchboard.api import errors
 from switchboard.api.auth import AUTH
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
+from switchboard.api.tickets import router as tickets_router
 
 api = NinjaAPI(
     title="Switchboard API",
@@ -16,3 +17,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/contacts", contacts_router)
 api.add_router("/", floor_router)
+api.add_router("/", tickets_router)

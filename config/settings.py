@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "switchboard.acd",
     "switchboard.calls",
     "switchboard.tickets",
+    "switchboard.kb",
     "switchboard.api",
 ]
 

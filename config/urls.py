@@ -10,6 +10,7 @@ urlpatterns = [
     path("contacts/", include("switchboard.contacts.urls")),
     path("", include("switchboard.acd.urls")),
     path("tickets/", include("switchboard.tickets.urls")),
+    path("kb/", include("switchboard.kb.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,6 +4,7 @@ from switchboard.api import errors
 from switchboard.api.auth import AUTH
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
+from switchboard.api.kb import router as kb_router
 from switchboard.api.tickets import router as tickets_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ errors.install(api)
 api.add_router("/contacts", contacts_router)
 api.add_router("/", floor_router)
 api.add_router("/", tickets_router)
+api.add_router("/kb", kb_router)

@@ -282,7 +282,7 @@ def do_forward_ticket(
 ) -> Forwarded:
     """Give the ticket to the department; if it is open and the caller is still on the line,
     transfer the call to the department's queue, the ticket attached through its call."""
-    ticket = Ticket.objects.select_for_update().select_related("call").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("call").get(pk=ticket.pk)
     department = (
         Department.objects.prefetch_related("periods").select_related("queue").get(pk=department.pk)
     )

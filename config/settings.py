@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "switchboard.calls",
     "switchboard.tickets",
     "switchboard.kb",
+    "switchboard.scripts",
     "switchboard.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("switchboard.acd.urls")),
     path("tickets/", include("switchboard.tickets.urls")),
     path("kb/", include("switchboard.kb.urls")),
+    path("scripts/", include("switchboard.scripts.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

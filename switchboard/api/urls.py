@@ -5,6 +5,7 @@ from switchboard.api.auth import AUTH
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
 from switchboard.api.kb import router as kb_router
+from switchboard.api.scripts import router as scripts_router
 from switchboard.api.tickets import router as tickets_router
 
 api = NinjaAPI(
@@ -12,7 +13,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=AUTH,
-    description="Contacts, queues, agents and call records of the call center. Authenticate with a bearer token "
+    description="Contacts, queues, agents, call records, tickets, knowledge base and call scripts of the call center. Authenticate with a bearer token "
     "(`manage.py issue_token USERNAME NAME`) or a signed-in browser session.",
 )
 errors.install(api)
@@ -20,3 +21,4 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/", floor_router)
 api.add_router("/", tickets_router)
 api.add_router("/kb", kb_router)
+api.add_router("/scripts", scripts_router)

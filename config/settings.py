@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "switchboard.calls",
     "switchboard.catalog",
     "switchboard.orders",
+    "switchboard.tickets",
+    "switchboard.kb",
+    "switchboard.scripts",
     "switchboard.api",
 ]
 

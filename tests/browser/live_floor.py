@@ -89,15 +89,16 @@ def _scratch_postgres(url: str) -> tuple[str, callable]:
     return url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def start_live_floor(tmp: Path):
-    """Start the product; returns (LiveFloor, stop)."""
+def start_live_floor(tmp: Path, *, calls_per_hour: int = 0, bots: bool = False, language: str = "en"):
+    """Start the product; returns (LiveFloor, stop). By default no caller rings and no bot
+    works, so a test decides every call itself."""
     port = free_port()
     env = {
         **os.environ,
         "SWITCHBOARD_VAR_DIR": str(tmp),
-        "SWITCHBOARD_VIRTUAL_CALLS_PER_HOUR": "0",
-        "SWITCHBOARD_BOTS": "false",
-        "LANGUAGE_CODE": "en",
+        "SWITCHBOARD_VIRTUAL_CALLS_PER_HOUR": str(calls_per_hour),
+        "SWITCHBOARD_BOTS": "true" if bots else "false",
+        "LANGUAGE_CODE": language,
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

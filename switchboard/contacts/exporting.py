@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from switchboard.contacts.importing import csv_line, neutralize_cell
+from switchboard.contacts._csv_safe import csv_line, neutralize_cell
 from switchboard.contacts.models import Email, Phone, Tag
 from switchboard.contacts.phones import InvalidPhone, normalize_phone
 

@@ -29,19 +29,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from switchboard.contacts import _search_index
 from switchboard.contacts._csv_safe import csv_line, neutralize_cell
 from switchboard.contacts._import_mapping import FIELDS, Columns, check_mapping, guess_mapping
 from switchboard.contacts._import_plan import plan_batch
 from switchboard.contacts._import_read import (
-    FileInfo,
     ImportFileError,
-    _sniff_delimiter,
     inspect_file,
-    iter_rows,
 )
 from switchboard.contacts._import_rows import (
     SOURCE_LIMIT,
@@ -50,7 +48,8 @@ from switchboard.contacts._import_rows import (
     fast_normalize_phone,
     parse_row,
 )
-from switchboard.contacts._import_write import BatchWriter, Counts, write_batch
+from switchboard.contacts._import_source import data_rows, parsed_batches
+from switchboard.contacts._import_write import BatchWriter, Counts, bulk_session, write_batch
 from switchboard.contacts.models import DuplicatePolicy, ImportJob, ImportStatus
 from switchboard.contacts.phones import default_region
 
@@ -72,28 +71,8 @@ __all__ = [
 log = logging.getLogger("switchboard.contacts.importing")
 
 PREVIEW_ROWS = 10
-
-
-def _file_info(job: ImportJob) -> FileInfo:
-    info = FileInfo(file_format=job.file_format, encoding=job.encoding, headers=list(job.headers))
-    if job.file_format == "csv":
-        with open(job.file.path, encoding=job.encoding or "utf-8", newline="") as f:
-            info.delimiter = _sniff_delimiter(f.readline())
-    return info
-
-
-def _data_rows(job: ImportJob) -> Iterator[tuple[int, list[str]]]:
-    rows = iter_rows(job.file.path, _file_info(job))
-    next(rows, None)  # the header row
-    return rows
-
-
-def _parsed(job: ImportJob) -> Iterator[Row | BadRow]:
-    columns = Columns.from_mapping(job.mapping, job.headers)
-    region = default_region()
-    source = job.source
-    for line, cells in _data_rows(job):
-        yield parse_row(line, cells, columns, region=region, default_source=source)
+# An import of this many rows (estimated) measures the tables for the planner afterwards.
+STATISTICS_MIN_ROWS = 50_000
 
 
 def preview(job: ImportJob, mapping: dict[str, str], limit: int = PREVIEW_ROWS) -> list[dict]:
@@ -102,7 +81,7 @@ def preview(job: ImportJob, mapping: dict[str, str], limit: int = PREVIEW_ROWS) 
     region = default_region()
     items: list[Row | BadRow] = []
     cells_by_line = {}
-    for line, cells in _data_rows(job):
+    for line, cells in data_rows(job):
         items.append(parse_row(line, cells, columns, region=region, default_source=job.source))
         cells_by_line[line] = cells
         if len(items) >= limit:
@@ -114,25 +93,19 @@ def preview(job: ImportJob, mapping: dict[str, str], limit: int = PREVIEW_ROWS) 
     ]
 
 
-def _batched(items: Iterator, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def run_import(
-    job_id: int, *, batch_size: int | None = None, writer: BatchWriter | None = None
+    job_id: int,
+    *,
+    batch_size: int | None = None,
+    writer: BatchWriter | None = None,
+    parse_in_process: bool | None = None,
 ) -> ImportJob:
     """Import a job's file, batch by batch; what the background task runs.
 
     Each batch is planned and written in one transaction, and the job's counters move with
     it, so the progress bar never shows rows that are not stored. On any exception the job is
     marked failed with the reason (whole batches written before it stay), and it re-raises.
+    A big file is parsed in a second process (`parse_in_process` None: decided by size).
     """
     batch_size = batch_size or settings.SWITCHBOARD["IMPORT_BATCH_SIZE"]
     writer = writer or write_batch
@@ -146,12 +119,17 @@ def run_import(
             status=ImportStatus.RUNNING, started_at=timezone.now(), failure=""
         )
         try:
-            for items in _batched(_parsed(job), batch_size):
-                bad = {item.line: item for item in items if isinstance(item, BadRow)}
-                with transaction.atomic():
-                    plan = plan_batch(items, job.duplicate_policy)
-                    counts = Counts().add(plan)
-                    writer(job, plan, bad, counts)
+            with bulk_session(connection):
+                batches = parsed_batches(job, batch_size, in_process=parse_in_process)
+                for items in batches:
+                    bad = {item.line: item for item in items if isinstance(item, BadRow)}
+                    with transaction.atomic():
+                        plan = plan_batch(items, job.duplicate_policy)
+                        counts = Counts().add(plan)
+                        writer(job, plan, bad, counts)
+                if job.total_rows >= STATISTICS_MIN_ROWS:
+                    # The planner's picture of the tables is stale after this many rows.
+                    _search_index.refresh_statistics(connection)
         except Exception as exc:
             reason = (
                 str(exc) if isinstance(exc, ImportFileError) else f"{type(exc).__name__}: {exc}"

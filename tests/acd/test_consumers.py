@@ -33,7 +33,9 @@ async def _socket(path, user):
     await database_sync_to_async(client.force_login)(user)
     cookie = client.cookies["sessionid"].value
     return WebsocketCommunicator(
-        application, path, headers=[(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://127.0.0.1")]
+        application,
+        path,
+        headers=[(b"cookie", f"sessionid={cookie}".encode()), (b"origin", b"http://127.0.0.1")],
     )
 
 
@@ -59,13 +61,21 @@ async def test_a_desk_asks_the_engine_for_its_picture_and_forwards_commands(prof
 
 async def test_the_engines_events_reach_only_that_agents_desk(profiled_agent, other_agent):
     await AgentProfile.objects.acreate(user=other_agent)
-    mine, theirs = await _socket("/ws/desk/", profiled_agent), await _socket("/ws/desk/", other_agent)
+    mine, theirs = (
+        await _socket("/ws/desk/", profiled_agent),
+        await _socket("/ws/desk/", other_agent),
+    )
     await mine.connect()
     await theirs.connect()
     await get_channel_layer().group_send(
-        floor.agent_group(profiled_agent.pk), floor.event(floor.Event.OFFER, call={"id": "c1"}, ring_seconds=20)
+        floor.agent_group(profiled_agent.pk),
+        floor.event(floor.Event.OFFER, call={"id": "c1"}, ring_seconds=20),
     )
-    assert await mine.receive_json_from() == {"event": "offer", "call": {"id": "c1"}, "ring_seconds": 20}
+    assert await mine.receive_json_from() == {
+        "event": "offer",
+        "call": {"id": "c1"},
+        "ring_seconds": 20,
+    }
     assert await theirs.receive_nothing(timeout=0.2)
     await mine.disconnect()
     await theirs.disconnect()
@@ -92,7 +102,9 @@ async def test_a_user_without_an_agent_profile_gets_no_desk_socket(agent):
 
 
 async def test_an_anonymous_visitor_gets_no_socket():
-    socket = WebsocketCommunicator(application, "/ws/floor/", headers=[(b"origin", b"http://127.0.0.1")])
+    socket = WebsocketCommunicator(
+        application, "/ws/floor/", headers=[(b"origin", b"http://127.0.0.1")]
+    )
     connected, _ = await socket.connect()
     assert not connected
 
@@ -103,7 +115,13 @@ async def test_an_agent_cannot_watch_the_floor_but_a_supervisor_can(profiled_age
     socket = await _socket("/ws/floor/", supervisor)
     assert (await socket.connect())[0]
     await _engine_message()
-    await socket.send_json_to({"command": "set_agent_state", "agent": profiled_agent.pk, "state": "logged_out"})
+    await socket.send_json_to(
+        {"command": "set_agent_state", "agent": profiled_agent.pk, "state": "logged_out"}
+    )
     message = await _engine_message()
-    assert (message["command"], message["agent"], message["state"]) == ("set_agent_state", profiled_agent.pk, "logged_out")
+    assert (message["command"], message["agent"], message["state"]) == (
+        "set_agent_state",
+        profiled_agent.pk,
+        "logged_out",
+    )
     await socket.disconnect()

@@ -179,7 +179,8 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
     rows = []
     phones = []
     emails = []
-    tagged: list[tuple[int, str]] = []
+    tagged: list[tuple[int, str]] = []  # (new contact id, tag name)
+    retagged: list[tuple[int, str]] = []  # the same for known contacts
     for item, contact_id in zip(plan.new, ids, strict=True):
         if isinstance(item, Row):
             display, search = item.display_name, item.search_name
@@ -220,13 +221,13 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
         for k in plan.changed:
             phones += [(k.id, raw, e164, mobile) for raw, e164 in k.new_phones]
             emails += [(k.id, address) for address in k.new_emails]
-            tagged += [(k.id, tag) for tag in k.new_tags]
+            retagged += [(k.id, tag) for tag in k.new_tags]
         first_phone = _max_id(Phone) + 1 if index_here and phones else 0
         _insert_many(Phone, ["contact", "raw", "e164", "kind"], phones)
         if first_phone:
             _search_index.index_rows(connection, "contacts_phone", first_phone, _max_id(Phone))
     _insert_many(Email, ["contact", "address"], emails)
-    _write_tags(tagged)
+    _write_tags(tagged, retagged)
     ImportRowError.objects.bulk_create(
         [
             ImportRowError(job=job, line=d.line, reason=d.reason, row=bad[d.line].cells)
@@ -276,16 +277,20 @@ def _write_updates(plan: BatchPlan, now) -> None:
     Contact.objects.bulk_update(updates, fields, batch_size=500)
 
 
-def _write_tags(tagged: list[tuple[int, str]]) -> None:
-    if not tagged:
+def _write_tags(tagged: list[tuple[int, str]], retagged: list[tuple[int, str]]) -> None:
+    """A new contact has no tag yet, so its links go in plainly; links added to a known
+    contact go through the ORM and skip one that an edit made meanwhile."""
+    if not tagged and not retagged:
         return
-    tag_ids = _tag_ids({tag for _id, tag in tagged})
+    tag_ids = _tag_ids({tag for _id, tag in tagged + retagged})
     through = Contact.tags.through
-    through.objects.bulk_create(
-        [through(contact_id=i, tag_id=tag_ids[t]) for i, t in tagged],
-        batch_size=1000,
-        ignore_conflicts=True,
-    )
+    _insert_many(through, ["contact", "tag"], [(i, tag_ids[t]) for i, t in tagged])
+    if retagged:
+        through.objects.bulk_create(
+            [through(contact_id=i, tag_id=tag_ids[t]) for i, t in retagged],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
 
 
 BatchWriter = Callable[[ImportJob, BatchPlan, dict, Counts], None]

@@ -190,7 +190,9 @@ def bulk_indexing(connection):
 
     Yields whether it did so (False on PostgreSQL, whose indexes need no help, and where
     the triggers cannot stand aside). Other connections keep indexing through the triggers.
-    A rollback takes the flag away with everything else.
+    A rollback takes the flag away with everything else. Every row inserted inside must be
+    indexed before the transaction commits: deleting a row that an external-content FTS5
+    table never saw corrupts the table.
     """
     if connection.vendor != "sqlite" or not PAUSABLE:
         yield False

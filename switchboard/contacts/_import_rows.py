@@ -4,6 +4,7 @@ another process."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +47,8 @@ class Row:
     custom_fields: dict
     display_name: str
     search_name: str
+    # custom_fields as JSON text, made here so a second process can do it for the writer.
+    custom_json: str = "{}"
 
 
 @dataclass(slots=True)
@@ -236,6 +239,7 @@ def parse_row(
         custom_fields=custom_fields,
         display_name=display_name,
         search_name=search_name,
+        custom_json=json.dumps(custom_fields) if custom_fields else "{}",
     )
 
 

@@ -184,6 +184,7 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
     for item, contact_id in zip(plan.new, ids, strict=True):
         if isinstance(item, Row):
             display, search = item.display_name, item.search_name
+            custom = item.custom_json
             phones += [(contact_id, raw, e164, mobile) for raw, e164 in item.phones]
             tags = item.tags
         else:
@@ -191,6 +192,7 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
                 item.kind, item.first_name, item.patronymic, item.last_name, item.organization
             )
             phones += [(contact_id, raw, e164, mobile) for e164, raw in item.phones.items()]
+            custom = to_json(item.custom_fields) if item.custom_fields else empty_json
             tags = item.tags
         emails += [(contact_id, address) for address in item.emails]
         tagged += [(contact_id, tag) for tag in tags]
@@ -205,7 +207,7 @@ def write_batch(job: ImportJob, plan: BatchPlan, bad: dict[int, BadRow], counts:
                 display,
                 search,
                 item.address,
-                to_json(item.custom_fields) if item.custom_fields else empty_json,
+                custom,
                 item.do_not_call,
                 True,
                 item.source,

@@ -22,9 +22,11 @@ the entry points the views, the task and the tests call.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -93,6 +95,21 @@ def preview(job: ImportJob, mapping: dict[str, str], limit: int = PREVIEW_ROWS) 
     ]
 
 
+@contextmanager
+def _fewer_collections():
+    """Batches of thousands of small objects set off Python's cyclic garbage collector over
+    and over, each pass walking everything the process holds (a tenth of an import's time).
+    The rows make no cycles: collect far less often while importing."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def run_import(
     job_id: int,
     *,
@@ -119,7 +136,7 @@ def run_import(
             status=ImportStatus.RUNNING, started_at=timezone.now(), failure=""
         )
         try:
-            with bulk_session(connection):
+            with bulk_session(connection), _fewer_collections():
                 batches = parsed_batches(job, batch_size, in_process=parse_in_process)
                 for items in batches:
                     bad = {item.line: item for item in items if isinstance(item, BadRow)}

@@ -52,11 +52,18 @@ class Counts:
 # SQLite settings for the importing connection while it imports (restored afterwards): a page
 # cache that holds the indexes being filled, and fewer WAL checkpoints.
 _BULK_PRAGMAS = {"cache_size": -262144, "wal_autocheckpoint": 10000}
+# PostgreSQL: the trigram GIN indexes take new rows into a pending list and merge it into
+# the index in bulk; a bigger list merges less often, with memory to sort it.
+_BULK_SETTINGS = {"gin_pending_list_limit": "128MB", "work_mem": "256MB"}
+_GIN_INDEXES = _search_index.POSTGRES_TRGM_INDEXES
 
 
 @contextmanager
 def bulk_session(connection):
     """Tune the connection for a long run of batch writes, and put it back after."""
+    if connection.vendor == "postgresql":
+        yield from _postgres_session(connection)
+        return
     if connection.vendor != "sqlite":
         yield
         return
@@ -72,6 +79,23 @@ def bulk_session(connection):
         with connection.cursor() as cursor:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+
+def _postgres_session(connection):
+    with connection.cursor() as cursor:
+        for name, value in _BULK_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name in _BULK_SETTINGS:
+                cursor.execute(f"RESET {name}")
+            # A search reads the whole pending list: leave it empty.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(c.oid) FROM pg_class c WHERE c.relname = ANY(%s)",
+                [list(_GIN_INDEXES)],
+            )
 
 
 def _tag_ids(names: set[str]) -> dict[str, int]:

@@ -62,6 +62,7 @@ _SQLITE_TRIGGERS = {
     SQLITE_PHONE_FTS: _sqlite_triggers(SQLITE_PHONE_FTS, "contacts_phone", "e164"),
 }
 
+POSTGRES_TRGM_INDEXES = ("contact_search_trgm", "phone_e164_trgm")
 _POSTGRES_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS contact_search_trgm "

@@ -4,7 +4,14 @@ SQLite: two FTS5 tables with the trigram tokenizer (substrings in any script, Be
 included), "external content" tables that read the text from contacts_contact and
 contacts_phone and are kept in step by triggers.
 PostgreSQL: pg_trgm GIN indexes, which `LIKE '%…%'` uses directly.
+
+A bulk import indexes each batch in one statement instead (`bulk_indexing`): the insert
+triggers stand aside for the one connection that holds a TEMP table of a known name —
+a TEMP table is seen by its own connection only, so every other writer keeps indexing.
 """
+
+import sqlite3
+from contextlib import contextmanager
 
 SQLITE_NAME_FTS = "contacts_contact_fts"
 SQLITE_PHONE_FTS = "contacts_phone_fts"
@@ -21,13 +28,27 @@ _SQLITE_TABLES = {
 }
 
 
+# While this TEMP table exists on a connection, that connection's inserts skip the insert
+# triggers (see bulk_indexing). pragma_table_list (SQLite 3.37+) is the one way a trigger
+# of the main schema can look at the temp schema.
+PAUSE_TABLE = "contacts_search_bulk"
+PAUSABLE = sqlite3.sqlite_version_info >= (3, 37, 0)
+_NOT_PAUSED = (
+    f"WHEN NOT EXISTS (SELECT 1 FROM pragma_table_list('{PAUSE_TABLE}') WHERE schema = 'temp') "  # noqa: S608 (a constant name)
+    if PAUSABLE
+    else ""
+)
+
+
 def _sqlite_triggers(fts: str, table: str, column: str) -> dict[str, str]:
     # An external-content FTS5 table must be told the *old* text to forget a row.
     # Every name here is one of this module's constants.
     forget = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
     remember = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
     return {
-        f"{fts}_ai": f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {remember} END",
+        f"{fts}_ai": (
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} {_NOT_PAUSED}BEGIN {remember} END"
+        ),
         f"{fts}_ad": f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {forget} END",
         f"{fts}_au": (
             f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} "
@@ -41,6 +62,7 @@ _SQLITE_TRIGGERS = {
     SQLITE_PHONE_FTS: _sqlite_triggers(SQLITE_PHONE_FTS, "contacts_phone", "e164"),
 }
 
+POSTGRES_TRGM_INDEXES = ("contact_search_trgm", "phone_e164_trgm")
 _POSTGRES_CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS contact_search_trgm "
@@ -79,6 +101,7 @@ def repair(connection, *, force_rebuild: bool = False) -> list[str]:
     and dropping the table drops its triggers: a later migration of Contact or Phone
     would silently stop search from seeing changes. post_migrate calls this to put them
     back, with the planner hints of seed_statistics. Returns the FTS tables it rebuilt.
+    A trigger of an older definition is replaced (no rebuild: it kept the table in step).
     Does nothing before `install` ran.
     """
     if connection.vendor != "sqlite":
@@ -86,11 +109,16 @@ def repair(connection, *, force_rebuild: bool = False) -> list[str]:
     rebuilt = []
     with connection.cursor() as cursor:
         tables = _sqlite_names(cursor, "table")
-        triggers = _sqlite_names(cursor, "trigger")
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = dict(cursor.fetchall())
         for fts, wanted in _SQLITE_TRIGGERS.items():
             if fts not in tables:
                 continue
             missing = [sql for name, sql in wanted.items() if name not in triggers]
+            for name, sql in wanted.items():
+                if name in triggers and triggers[name] != sql:
+                    cursor.execute(f"DROP TRIGGER {name}")
+                    cursor.execute(sql)
             for sql in missing:
                 cursor.execute(sql)
             if missing or force_rebuild:
@@ -154,6 +182,49 @@ def refresh_statistics(connection) -> None:
             cursor.execute("ANALYZE contacts_phone")
         elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE contacts_contact, contacts_phone")
+
+
+@contextmanager
+def bulk_indexing(connection):
+    """Inside a transaction: this connection's inserts into contacts_contact and
+    contacts_phone skip the search triggers; the caller indexes them with `index_rows`.
+
+    Yields whether it did so (False on PostgreSQL, whose indexes need no help, and where
+    the triggers cannot stand aside). Other connections keep indexing through the triggers.
+    A rollback takes the flag away with everything else. Every row inserted inside must be
+    indexed before the transaction commits: deleting a row that an external-content FTS5
+    table never saw corrupts the table.
+    """
+    if connection.vendor != "sqlite" or not PAUSABLE:
+        yield False
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_indexing() needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {PAUSE_TABLE} (x)")
+    try:
+        yield True
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{PAUSE_TABLE}")
+
+
+_INDEX_NEW = {
+    # Table names are constants; the id range goes in as parameters.
+    "contacts_contact": f"INSERT INTO {SQLITE_NAME_FTS}(rowid, search_name) "  # noqa: S608
+    "SELECT id, search_name FROM contacts_contact WHERE id BETWEEN %s AND %s",
+    "contacts_phone": f"INSERT INTO {SQLITE_PHONE_FTS}(rowid, e164) "  # noqa: S608
+    "SELECT id, e164 FROM contacts_phone WHERE id BETWEEN %s AND %s",
+}
+
+
+def index_rows(connection, table: str, first_id: int, last_id: int) -> None:
+    """Index the rows of `table` ("contacts_contact" or "contacts_phone") with ids in
+    [first_id, last_id], inserted under `bulk_indexing`: one statement for a batch."""
+    if connection.vendor != "sqlite" or first_id > last_id:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_INDEX_NEW[table], [first_id, last_id])
 
 
 def uninstall(connection) -> None:

@@ -1,44 +1,18 @@
-"""Export of a filtered list of contacts to CSV, in the columns the importer reads back."""
+"""Export of a filtered list of contacts to CSV, in the columns the importer reads back.
+
+The view narrows the list with the list page's own filters (views.filtered_contacts), so
+"Export CSV" gives what the page shows, on every page of it.
+"""
 
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from switchboard.contacts.importing import csv_line, neutralize_cell
+from switchboard.contacts._csv_safe import csv_line, neutralize_cell
 from switchboard.contacts.models import Email, Phone, Tag
-from switchboard.contacts.phones import InvalidPhone, normalize_phone
 
 CHUNK = 2000
-
-
-def filter_contacts(queryset: QuerySet, params) -> QuerySet:
-    """Narrow a contact list by the list page's filters: q (name or organization, any part),
-    phone (any format), tag, organization, source, do_not_call ("yes"/"no")."""
-    q = (params.get("q") or "").strip()
-    if q:
-        queryset = queryset.filter(
-            Q(search_name__contains=q.casefold()) | Q(organization__icontains=q)
-        )
-    phone = (params.get("phone") or "").strip()
-    if phone:
-        try:
-            queryset = queryset.filter(phones__e164=normalize_phone(phone))
-        except InvalidPhone:
-            queryset = queryset.none()
-    tag = (params.get("tag") or "").strip()
-    if tag:
-        queryset = queryset.filter(tags__name=tag)
-    organization = (params.get("organization") or "").strip()
-    if organization:
-        queryset = queryset.filter(organization__icontains=organization)
-    source = (params.get("source") or "").strip()
-    if source:
-        queryset = queryset.filter(source=source)
-    dnc = (params.get("do_not_call") or "").strip().lower()
-    if dnc in {"yes", "no"}:
-        queryset = queryset.filter(do_not_call=dnc == "yes")
-    return queryset.distinct() if (phone or tag) else queryset
 
 
 def export_csv_lines(queryset: QuerySet) -> Iterator[str]:
@@ -90,9 +64,3 @@ def export_csv_lines(queryset: QuerySet) -> Iterator[str]:
             *[custom.get(k, "") for k in custom_keys],
         ]
         yield csv_line([neutralize_cell(c) for c in cells])
-
-
-def export_queryset(user, params) -> QuerySet:
-    from switchboard.contacts.access import contacts_for_user
-
-    return filter_contacts(contacts_for_user(user), params)

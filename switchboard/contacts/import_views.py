@@ -6,14 +6,15 @@ Who may do what is decided in contacts/access.py; the work is done in contacts/i
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from switchboard.contacts.access import check_can_export, check_can_import, get_import_job_for_user
-from switchboard.contacts.exporting import export_csv_lines, export_queryset
+from switchboard.contacts.exporting import export_csv_lines
 from switchboard.contacts.importing import (
     FIELDS,
     ImportFileError,
@@ -25,6 +26,7 @@ from switchboard.contacts.importing import (
     preview,
 )
 from switchboard.contacts.models import DuplicatePolicy, ImportJob, ImportStatus
+from switchboard.contacts.views import filtered_contacts
 
 
 class UploadForm(forms.Form):
@@ -151,6 +153,13 @@ def import_errors_csv(request, job_id):
 @require_GET
 def export_csv(request):
     check_can_export(request.user)
-    queryset = export_queryset(request.user, request.GET)
+    form, queryset = filtered_contacts(request.user, request.GET)
+    if form.is_bound and not form.is_valid():
+        # The list page would show everything for a filter it cannot read; an export must not.
+        problems = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(
+            gettext("The filters cannot be read: %(problems)s") % {"problems": problems},
+            content_type="text/plain; charset=utf-8",
+        )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _streaming_csv(export_csv_lines(queryset), f"contacts-{stamp}.csv")

@@ -131,9 +131,15 @@ def test_an_import_enqueued_on_the_database_backend_runs_in_a_worker(supervisor_
     assert Contact.objects.get().display_name == "Rahim Ahmed"
 
 
-def _contact(first, phone, org="", tag=None):
+def _contact(first, phone, org="", tag=None, **extra):
     contact = check_create_contact(
-        ContactData(first_name=first, organization=org, phones=[phone], tags=[tag] if tag else [])
+        ContactData(
+            first_name=first,
+            organization=org,
+            phones=[phone],
+            tags=[tag] if tag else [],
+            **extra,
+        )
     )
     return contact
 
@@ -157,6 +163,43 @@ def test_export_contains_the_filtered_contacts_and_neutralizes_formula_cells(sup
     evil = next(r for r in body if "HYPERLINK" in r[1])
     assert evil[1].startswith("'=") and evil[3] == "'@Evil"
     assert len(_export(supervisor_client, q="karim")) == 2
+
+
+def _first_names(rows):
+    return sorted(r[1] or r[3] for r in rows[1:])
+
+
+def test_export_uses_the_filters_of_the_list_page(supervisor_client):
+    _contact("Rahim", "01712-345678", tag="vip", do_not_call=True)
+    _contact("Karim", "01812-999000")
+    _contact("", "01912-345678", org="Dhaka Textiles", kind="organization")
+    assert _first_names(_export(supervisor_client, q="ahi")) == ["Rahim"]
+    assert _first_names(_export(supervisor_client, q="999000")) == ["Karim"]
+    assert _first_names(_export(supervisor_client, q="+880 1812-999000")) == ["Karim"]
+    assert _first_names(_export(supervisor_client, kind="organization")) == ["Dhaka Textiles"]
+    assert _first_names(_export(supervisor_client, do_not_call="on")) == ["Rahim"]
+    assert _first_names(_export(supervisor_client, tag="vip", q="rahim")) == ["Rahim"]
+    assert _first_names(_export(supervisor_client, q="nobody")) == []
+    assert len(_export(supervisor_client)) == 4
+
+
+def test_export_refuses_filters_it_cannot_read(supervisor_client):
+    _contact("Rahim", "01712-345678")
+    response = supervisor_client.get(reverse("contacts:export_csv"), {"tag": "no-such-tag"})
+    assert response.status_code == 400
+
+
+def test_the_list_page_links_to_the_export_with_its_filters(supervisor_client, agent_client):
+    _contact("Rahim", "01712-345678", tag="vip")
+    page = supervisor_client.get(reverse("contacts:list"), {"q": "rah", "tag": "vip"})
+    link = reverse("contacts:export_csv") + "?q=rah&amp;tag=vip"
+    assert link in page.content.decode()
+    partial = supervisor_client.get(reverse("contacts:list"), {"q": "rah"}, HTTP_HX_REQUEST="true")
+    assert reverse("contacts:export_csv") + "?q=rah" in partial.content.decode()
+    assert (
+        reverse("contacts:export_csv")
+        not in agent_client.get(reverse("contacts:list")).content.decode()
+    )
 
 
 def test_an_exported_file_imports_back_without_changing_anything(supervisor_client):

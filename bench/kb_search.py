@@ -18,7 +18,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._scratch import run_on_scratch_postgres  # noqa: E402
 
 TARGET_MS = 30
 LIMIT = 20
@@ -459,37 +460,8 @@ def measure(n: int, count: int, seed: int, vendor: str) -> dict:
 
 
 def run_postgres(url: str, args) -> dict | None:
-    import psycopg
-
-    server = url.rsplit("/", 1)[0]
-    scratch = f"switchboard_kb_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    try:
-        env = {**os.environ, "DATABASE_URL": f"{server}/{scratch}"}
-        proc = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--backend=postgres",
-                f"--articles={args.articles}",
-                f"--queries={args.queries}",
-                f"--seed={args.seed}",
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        lines = proc.stdout.strip().splitlines()
-        print("\n".join(lines[:-1]))
-        if proc.returncode != 0 or not lines:
-            print(f"[postgresql] failed with exit code {proc.returncode}")
-            return None
-        return json.loads(lines[-1])
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    argv = [f"--articles={args.articles}", f"--queries={args.queries}", f"--seed={args.seed}"]
+    return run_on_scratch_postgres(url, __file__, argv, prefix="switchboard_kb_bench")
 
 
 def main() -> int:

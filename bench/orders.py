@@ -23,7 +23,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._scratch import run_on_scratch_postgres  # noqa: E402
 
 SEARCH_TARGET_MS = 30
 PAGE = 20
@@ -254,31 +255,7 @@ def measure_confirmations(operators: int, seconds: float, seed: int) -> dict:
 
 
 def run_postgres(url: str, args) -> dict | None:
-    """Run this benchmark in a child process against a scratch database; drop it after."""
-    import psycopg
-
-    server = url.rsplit("/", 1)[0]
-    scratch = f"switchboard_bench_orders_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    try:
-        env = {**os.environ, "DATABASE_URL": f"{server}/{scratch}"}
-        proc = subprocess.run(
-            [sys.executable, __file__, "--backend=postgres", *_passed(args)],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-            check=False,
-        )
-        lines = proc.stdout.strip().splitlines()
-        print("\n".join(lines[:-1]))
-        if proc.returncode != 0 or not lines:
-            print(f"[postgresql] failed with exit code {proc.returncode}")
-            return None
-        return json.loads(lines[-1])
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    return run_on_scratch_postgres(url, __file__, _passed(args), prefix="switchboard_bench_orders")
 
 
 def _passed(args) -> list[str]:

@@ -94,3 +94,55 @@ def test_a_virtual_call_pops_the_callers_card_and_the_call_lands_on_the_timeline
     assert call["ivr_choices"] == ["2", "1"]
     assert call["language"] == "en"
     assert call["answered_at"] and call["ended_at"] and call["disposition"]
+
+
+def test_during_a_virtual_call_the_operator_takes_an_order_with_its_promotion(browser, live):
+    status, contacts = live.api("GET", "/api/contacts?q=Sadia&limit=1")
+    contact = contacts["items"][0]
+    # Only agent2 takes calls in this test.
+    other = _person(browser, live, "agent1")
+    other.goto("/desk/")
+    other.locator("#connection.ok").wait_for()
+    other.locator('[data-command="log_out"]').click()
+    other.locator('#state[data-state="logged_out"]').wait_for()
+
+    desk = _person(browser, live, "agent2")
+    desk.goto("/desk/")
+    desk.locator("#connection.ok").wait_for()
+    desk.locator("#go-available").click()
+    desk.locator('#state[data-state="available"]').wait_for()
+    status, _ = live.api(
+        "POST",
+        "/api/floor/virtual-calls",
+        {
+            "caller": contact["phones"][0]["e164"],
+            "digits": ["2", "1"],
+            "talk_s": 600,
+        },
+    )
+    assert status == 202
+    desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)
+    desk.locator("#accept").click()
+    desk.locator("#call-controls:not([hidden])").wait_for()
+
+    panel = desk.locator("#panel-orders")
+    panel.get_by_label("Find a product (name in either script, or SKU)").fill("Pillow cover")
+    add = panel.get_by_role("button", name="Add")
+    add.first.click()
+    panel.locator(".promotion-applied", has_text="Winter bedding week").wait_for()
+    panel.get_by_role("button", name="Confirm order").click()
+    number = panel.locator(".order-number.big")
+    number.wait_for()
+    order_number = number.inner_text().strip()
+
+    status, orders = live.api("GET", f"/api/orders?contact={contact['id']}")
+    assert status == 200
+    [summary] = [o for o in orders["items"] if o["display_number"] == order_number]
+    status, order = live.api("GET", f"/api/orders/{summary['number']}")
+    assert order["status"] == "confirmed"
+    status, calls = live.api(
+        "GET", f"/api/calls?caller={contact['phones'][0]['e164'].replace('+', '%2B')}"
+    )
+    assert order["call_id"] == calls["items"][0]["id"]  # tied to the call it was taken on
+    desk.goto(f"/contacts/{contact['id']}/")
+    desk.locator(".timeline .entry-order", has_text=order_number).wait_for()

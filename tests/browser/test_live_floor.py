@@ -134,6 +134,12 @@ def test_during_a_virtual_call_the_operator_takes_an_order_with_its_promotion(br
     number = panel.locator(".order-number.big")
     number.wait_for()
     order_number = number.inner_text().strip()
+    desk.locator("#hang-up").click()
+    form = desk.locator("#disposition-form")
+    form.locator("button[type=submit]:enabled").wait_for()
+    form.locator('input[name="disposition"]').first.check()
+    form.locator("button[type=submit]").click()
+    desk.locator("#wrapup .notice.ok").wait_for()
 
     status, orders = live.api("GET", f"/api/orders?contact={contact['id']}")
     assert status == 200
@@ -146,3 +152,64 @@ def test_during_a_virtual_call_the_operator_takes_an_order_with_its_promotion(br
     assert order["call_id"] == calls["items"][0]["id"]  # tied to the call it was taken on
     desk.goto(f"/contacts/{contact['id']}/")
     desk.locator(".timeline .entry-order", has_text=order_number).wait_for()
+
+
+def test_a_forwarded_complaint_arrives_with_its_ticket_on_the_department_members_desk(
+    browser, live
+):
+    status, contacts = live.api("GET", "/api/contacts?q=Karim&limit=1")
+    contact = contacts["items"][0]
+    # agent1 takes complaints; agent2 is the delivery department's member.
+    desk = _person(browser, live, "agent1")
+    member = _person(browser, live, "agent2")
+    for page in (desk, member):
+        page.goto("/desk/")
+        page.locator("#connection.ok").wait_for()
+    member.locator('[data-command="log_out"]').click()
+    member.locator('#state[data-state="logged_out"]').wait_for()
+    desk.locator("#go-available").click()
+    desk.locator('#state[data-state="available"]').wait_for()
+
+    status, _ = live.api(
+        "POST",
+        "/api/floor/virtual-calls",
+        {
+            "caller": contact["phones"][0]["e164"],
+            "digits": ["2", "2"],
+            "talk_s": 600,
+        },
+    )
+    desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)
+    desk.locator("#accept").click()
+    desk.locator("#call-controls:not([hidden])").wait_for()
+
+    panel = desk.locator("#panel-tickets")
+    panel.locator("select[name=category]").select_option("delivery")
+    panel.locator("select[name=severity]").select_option("high")
+    panel.locator("input[name=subject]").fill("Parcel arrived broken")
+    panel.locator("[name=demand]").fill("A new glass set")
+    panel.locator("form button[type=submit].primary").first.click()
+    attached = panel.locator(".attached-ticket")
+    attached.wait_for()
+    member.locator("#go-available").click()
+    member.locator('#state[data-state="available"]').wait_for()
+    status, departments = live.api("GET", "/api/departments")
+    [delivery] = [d for d in departments if d["code"] == "delivery"]
+    forward = attached.locator('form[hx-post*="forward"]')
+    forward.locator("select").select_option(str(delivery["id"]))
+    forward.locator("button").click()
+
+    # The engine transfers the call to the department's queue; its member is offered it.
+    member.locator("#offer:not([hidden])").wait_for(timeout=30_000)
+    member.locator("#accept").click()
+    member.locator("#call-controls:not([hidden])").wait_for()
+    theirs = member.locator("#panel-tickets .attached-ticket")
+    theirs.wait_for()
+    assert "Parcel arrived broken" in theirs.inner_text()
+    assert "A new glass set" in theirs.inner_text()
+    status, calls = live.api(
+        "GET", f"/api/calls?caller={contact['phones'][0]['e164'].replace('+', '%2B')}"
+    )
+    [call] = calls["items"]
+    assert call["queue"] == "dept_delivery"
+    assert call["transfer_chain"]

@@ -270,7 +270,7 @@ def test_erlang_a_improves_with_agents_and_worsens_with_traffic(a, n, t, aht, pa
     f = erlang_a(a, n, aht, patience, target_seconds=t)
     more_agents = erlang_a(a, n + 1, aht, patience, target_seconds=t)
     more_traffic = erlang_a(a * 1.01, n, aht, patience, target_seconds=t)
-    slack = 1e-12
+    slack = 1e-9  # floating-point noise of the series, far below any figure a planner reads
     assert more_agents.prob_wait <= f.prob_wait + slack
     assert more_agents.prob_abandon <= f.prob_abandon + slack
     assert more_agents.service_level >= f.service_level - slack

@@ -32,15 +32,9 @@ def main() -> None:
                 desk.locator("#connection.ok").wait_for()
                 desk.locator("#go-available").click()
                 status, contacts = floor.api("GET", "/api/contacts?q=Rahim&limit=1")
-                floor.api(
-                    "POST",
-                    "/api/floor/virtual-calls",
-                    {
-                        "caller": contacts["items"][0]["phones"][0]["e164"],
-                        "digits": ["2", "1"],
-                        "talk_s": 900,
-                    },
-                )
+                floor.api("POST", "/api/floor/virtual-calls", {
+                    "caller": contacts["items"][0]["phones"][0]["e164"], "digits": ["2", "1"], "talk_s": 900,
+                })
                 desk.locator("#offer:not([hidden])").wait_for(timeout=60_000)
                 desk.locator("#accept").click()
                 desk.locator("#call-controls:not([hidden])").wait_for()
@@ -55,9 +49,7 @@ def main() -> None:
 
 
 def _log_in(browser, floor, username, password):
-    page = browser.new_context(
-        base_url=floor.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
+    page = browser.new_context(base_url=floor.url, viewport={"width": 1280, "height": 900}).new_page()
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)

@@ -89,9 +89,7 @@ def _scratch_postgres(url: str) -> tuple[str, callable]:
     return url.rsplit("/", 1)[0] + "/" + name, drop
 
 
-def start_live_floor(
-    tmp: Path, *, calls_per_hour: int = 0, bots: bool = False, language: str = "en"
-):
+def start_live_floor(tmp: Path, *, calls_per_hour: int = 0, bots: bool = False, language: str = "en"):
     """Start the product; returns (LiveFloor, stop). By default no caller rings and no bot
     works, so a test decides every call itself."""
     port = free_port()

@@ -139,3 +139,179 @@ def sdp(port: int, session: int = 1, codecs: str = "8 0 101") -> str:
         "a=fmtp:101 0-15\r\n"
         "a=sendrecv\r\n"
     )
+
+
+# -- SIPp, the carrier ---------------------------------------------------------------------
+
+SIPP_INVITE = """
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:{caller}@[local_ip]:[local_port];transport=UDP>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=carrier 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-15
+      a=sendrecv
+
+    ]]>
+  </send>
+"""
+
+SIPP_ACK = """
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+
+SIPP_BYE = """
+  <send retrans="500">
+    <![CDATA[
+      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
+"""
+
+
+def carrier_call(caller: str, digits_pcap: str | None = None, talk_ms: int = 300) -> str:
+    """A SIPp scenario: the carrier calls, waits for our 200, presses a key (a DTMF pcap SIPp
+    ships) and hangs up."""
+    body = SIPP_INVITE
+    body += """
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+"""
+    body += SIPP_ACK
+    if digits_pcap:
+        body += f"""
+  <nop><action><exec play_pcap_audio="pcap/{digits_pcap}"/></action></nop>
+"""
+    body += f'  <pause milliseconds="{talk_ms}"/>\n'
+    body += SIPP_BYE
+    return _scenario("carrier call", body.replace("{caller}", caller))
+
+
+def refused_call(caller: str) -> str:
+    """A SIPp scenario expecting 403 to its INVITE (SIPp ACKs it as the non-2xx ACK)."""
+    body = (
+        SIPP_INVITE
+        + """
+  <recv response="100" optional="true"/>
+  <recv response="403"/>
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+    )
+    return _scenario("stranger", body.replace("{caller}", caller))
+
+
+def _scenario(name: str, body: str) -> str:
+    return f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="{name}">\n{body}</scenario>\n'
+
+
+@dataclass
+class Sipp:
+    """Runs SIPp scenarios against `target` from its own loopback address, in `folder`
+    (where `pcap` points at the pcaps SIPp ships)."""
+
+    folder: Path
+
+    async def run(
+        self,
+        scenario: str,
+        target: tuple[str, int],
+        *,
+        local_ip: str = "127.0.0.1",
+        service: str = "09611000000",
+        timeout: float = 8.0,
+    ) -> subprocess.CompletedProcess:
+        import asyncio
+
+        path = self.folder / f"scenario-{free_port()}.xml"
+        path.write_text(scenario)
+        args = [
+            "sipp",
+            f"{target[0]}:{target[1]}",
+            "-sf", str(path),
+            "-m", "1",
+            "-i", local_ip,
+            "-p", str(free_port()),
+            "-mi", local_ip,
+            "-mp", str(free_port()),
+            "-s", service,
+            "-timeout", f"{int(timeout)}s",
+            "-timeout_error",
+            "-recv_timeout", f"{int(timeout * 1000)}",
+            "-nostdin",
+            "-trace_err",
+        ]  # fmt: skip
+        process = await asyncio.create_subprocess_exec(
+            *args,
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            out, _ = await asyncio.wait_for(process.communicate(), timeout + 2)
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        errors = "\n".join(p.read_text(errors="replace") for p in self.folder.glob("*errors.log"))
+        return subprocess.CompletedProcess(
+            args, process.returncode, out.decode(errors="replace") + errors
+        )
+
+
+@pytest.fixture
+def sipp(tmp_path):
+    need("sipp")
+    (tmp_path / "pcap").symlink_to("/usr/share/sip-tester")
+    return Sipp(tmp_path)

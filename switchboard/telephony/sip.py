@@ -1,0 +1,433 @@
+"""SIP on the Telephony interface: a back-to-back user agent on sippy, media by rtpengine.
+
+The only module that imports sippy. sippy runs its own event loop (`ED2.loop()`) in a
+thread of its own; everything sippy touches happens in that thread, everything the
+engine sees happens on the engine's asyncio loop:
+
+    sippy thread --loop.call_soon_threadsafe--> asyncio (events, rtpengine, timers)
+    asyncio      --ED2.callFromThread---------> sippy thread (answer, hang up)
+
+sippy's dispatcher is a process-wide singleton, so one SipTelephony runs per process.
+
+What works (this first step): inbound calls from trunks on an IP allow-list are answered
+through rtpengine, prompts play into the caller's leg, digits come from rtpengine's DTMF
+log (RFC 2833) or SIP INFO, hang-ups are reported; strangers get 403. Ringing operators'
+phones, bridging, hold, transfer and dialing out come next (docs/sip.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from functools import partial
+
+from sippy.CCEvents import (
+    CCEventConnect,
+    CCEventDisconnect,
+    CCEventFail,
+    CCEventInfo,
+    CCEventTry,
+)
+from sippy.Core.EventDispatcher import ED2
+from sippy.MsgBody import MsgBody
+from sippy.SipConf import SipConf
+from sippy.SipLogger import SipLogger
+from sippy.SipTransactionManager import SipTransactionManager
+from sippy.UA import UA
+
+from ._sip_config import SipConfig
+from ._sip_dtmf import DigitCollector, digit_from_info, digit_from_rtpengine
+from ._sip_sdp import normalise_number, placeholder_answer
+from .interface import (
+    Answered,
+    CallArrived,
+    CallerHungUp,
+    CallFailed,
+    DigitsReceived,
+    Emit,
+    PromptFinished,
+    Telephony,
+)
+from .media import MediaClient, MediaError
+
+log = logging.getLogger("switchboard.telephony.sip")
+
+
+class SipError(Exception):
+    """The SIP side could not start or carry out a command."""
+
+
+@dataclass(eq=False)
+class _Call:
+    id: str
+    ua: UA | None = None
+    from_tag: str = ""  # the caller's tag: rtpengine's name for the caller's leg
+    to_tag: str = ""  # ours towards the caller
+    remote_sdp: str = ""
+    state: str = "ringing"  # ringing, answering, answered, gone
+    collector: DigitCollector = field(default_factory=DigitCollector)
+    prompt_timer: asyncio.TimerHandle | None = None
+    digit_timer: asyncio.TimerHandle | None = None
+    digit_timeout: float = 0.0
+
+    def cancel_timers(self) -> None:
+        for timer in (self.prompt_timer, self.digit_timer):
+            if timer is not None:
+                timer.cancel()
+        self.prompt_timer = self.digit_timer = None
+
+
+class _DtmfLog(asyncio.DatagramProtocol):
+    def __init__(self, telephony: SipTelephony) -> None:
+        self.telephony = telephony
+
+    def datagram_received(self, data: bytes, addr: object) -> None:
+        parsed = digit_from_rtpengine(data)
+        if parsed is None:
+            log.debug("ignored DTMF log datagram %r", data[:200])
+            return
+        call = self.telephony._calls.get(parsed[0])
+        if call is not None:
+            self.telephony._digit(call, parsed[1])
+
+
+def _sippy_log(*args: object, **kwargs: object) -> None:
+    log.debug("sippy: %s", " ".join(str(a) for a in args))
+
+
+class SipTelephony(Telephony):
+    """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
+
+    def __init__(self, config: SipConfig) -> None:
+        self.config = config
+        self._calls: dict[str, _Call] = {}
+        self._emit: Emit | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._media: MediaClient | None = None
+        self._dtmf: asyncio.DatagramTransport | None = None
+        self._thread: threading.Thread | None = None
+        self._tm: SipTransactionManager | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._sessions = itertools.count(1)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self, emit: Emit) -> None:
+        if self._thread is not None:
+            raise SipError("already started")
+        self._emit = emit
+        self._loop = asyncio.get_running_loop()
+        self._media = await MediaClient(*self.config.rtpengine).connect()
+        if not await self._media.ping():
+            raise SipError("rtpengine did not answer ping")
+        self._dtmf, _ = await self._loop.create_datagram_endpoint(
+            lambda: _DtmfLog(self), local_addr=self.config.dtmf_listen
+        )
+        ready: asyncio.Future = self._loop.create_future()
+        self._thread = threading.Thread(
+            target=self._sippy_main, args=(ready,), name="sippy", daemon=True
+        )
+        self._thread.start()
+        await asyncio.wait_for(ready, 5)
+        log.info("SIP listening on %s:%d", self.config.host, self.config.port)
+
+    async def stop(self) -> None:
+        if self._thread is None:
+            return
+        ED2.callFromThread(self._sippy_stop)
+        await asyncio.to_thread(self._thread.join, 5)
+        self._thread = None
+        for call in self._calls.values():
+            call.cancel_timers()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._dtmf is not None:
+            self._dtmf.close()
+        if self._media is not None:
+            self._media.close()
+
+    # -- the sippy thread -----------------------------------------------------------------
+
+    def _sippy_main(self, ready: asyncio.Future) -> None:
+        loop = self._loop
+        try:
+            # sippy writes its own Contact headers from SipConf: process-wide, like ED2.
+            SipConf.my_address = self.config.host
+            SipConf.my_port = self.config.port
+            logger = SipLogger("switchboard")
+            logger.write = _sippy_log
+            self._global = {
+                "_sip_address": self.config.host,
+                "_sip_port": self.config.port,
+                "_sip_logger": logger,
+            }
+            self._tm = SipTransactionManager(self._global, self._recv_request)
+            self._global["_sip_tm"] = self._tm
+        except BaseException as exc:
+            loop.call_soon_threadsafe(ready.set_exception, SipError(f"SIP did not start: {exc}"))
+            return
+        loop.call_soon_threadsafe(ready.set_result, None)
+        ED2.loop()
+
+    def _sippy_stop(self) -> None:
+        if self._tm is not None:
+            self._tm.shutdown()
+            self._tm = None
+        ED2.breakLoop()
+
+    def _to_engine(self, method, *args) -> None:
+        """From the sippy thread to the engine's loop."""
+        self._loop.call_soon_threadsafe(method, *args)
+
+    def _recv_request(self, req, sip_t):
+        """A request outside any dialog (sippy thread). Returns (response, cancel, disconnect)."""
+        host, _port = req.getSource()
+        method = req.getMethod()
+        trunk = self.config.trunk_for(host)
+        if trunk is None:
+            log.warning("refused %s from %s: not a configured trunk", method, host)
+            return (req.genResponse(403, "Forbidden"), None, None)
+        if req.getHFBody("to").getTag() is not None:
+            return (req.genResponse(481, "Call Leg/Transaction Does Not Exist"), None, None)
+        if method == "OPTIONS":
+            return (req.genResponse(200, "OK"), None, None)
+        if method != "INVITE":
+            return (req.genResponse(501, "Not Implemented"), None, None)
+        _lower_contact_transport(req)
+        call = _Call(id=uuid.uuid4().hex, from_tag=req.getHFBody("from").getTag() or "")
+        call.ua = UA(self._global, event_cb=partial(self._ua_event, call))
+        call.to_tag = call.ua.lTag
+        log.info("INVITE from trunk %s (%s): call %s", trunk.name, host, call.id)
+        return call.ua.recvRequest(req, sip_t)
+
+    def _ua_event(self, call: _Call, event, ua) -> None:
+        """What the caller's user agent did (sippy thread)."""
+        if isinstance(event, CCEventTry):
+            _cid, cli, cld, body, _auth, _name = event.getData()
+            sdp = str(body) if body is not None else ""
+            self._to_engine(self._arrived, call, normalise_number(cli), normalise_number(cld), sdp)
+        elif isinstance(event, CCEventDisconnect | CCEventFail):
+            self._to_engine(self._caller_gone, call)
+        elif isinstance(event, CCEventInfo):
+            body = event.getData()
+            if body is not None:
+                digit = digit_from_info(body.getType(), str(body))
+                if digit is not None:
+                    self._to_engine(self._digit, call, digit)
+        else:
+            log.debug("call %s: %s not handled yet", call.id, event)
+
+    def _sippy_connect(self, call: _Call, sdp: str) -> None:
+        if call.state != "answering" or call.ua is None:
+            return  # the caller hung up while rtpengine answered
+        call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
+        self._to_engine(self._answered, call)
+
+    def _sippy_hang_up(self, call: _Call, connected: bool) -> None:
+        if call.ua is None:
+            return
+        if connected:
+            call.ua.recvEvent(CCEventDisconnect())
+        else:
+            call.ua.recvEvent(CCEventFail((480, "Temporarily Unavailable")))
+
+    # -- the engine's loop ----------------------------------------------------------------
+
+    def _send(self, event) -> None:
+        self._emit(event)
+
+    def _spawn(self, coro) -> None:
+        task = self._loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _arrived(self, call: _Call, caller: str, dialed: str, sdp: str) -> None:
+        call.remote_sdp = sdp
+        self._calls[call.id] = call
+        self._send(CallArrived(call.id, caller, dialed))
+
+    def _answered(self, call: _Call) -> None:
+        if call.state == "answering":
+            call.state = "answered"
+            self._send(Answered(call.id))
+
+    def _caller_gone(self, call: _Call) -> None:
+        if call.state == "gone":
+            return  # we hung up ourselves: no CallerHungUp
+        call.state = "gone"
+        call.cancel_timers()
+        self._calls.pop(call.id, None)
+        self._send(CallerHungUp(call.id))
+        self._spawn(self._release_media(call))
+
+    def _digit(self, call: _Call, digit: str) -> None:
+        if call.state == "gone":
+            return
+        digits = call.collector.press(digit)
+        if digits is not None:
+            self._digits_done(call, digits)
+        elif call.collector.collecting:
+            self._arm_digit_timer(call)
+
+    def _arm_digit_timer(self, call: _Call) -> None:
+        if call.digit_timer is not None:
+            call.digit_timer.cancel()
+        call.digit_timer = self._loop.call_later(call.digit_timeout, self._digits_timed_out, call)
+
+    def _digits_timed_out(self, call: _Call) -> None:
+        call.digit_timer = None
+        if call.state != "gone" and call.collector.collecting:
+            self._send(DigitsReceived(call.id, call.collector.time_out()))
+
+    def _digits_done(self, call: _Call, digits: str) -> None:
+        if call.digit_timer is not None:
+            call.digit_timer.cancel()
+            call.digit_timer = None
+        self._send(DigitsReceived(call.id, digits))
+
+    def _live(self, call_id: str) -> _Call | None:
+        call = self._calls.get(call_id)
+        if call is None or call.state == "gone":
+            log.info("command for call %s, which is gone", call_id)
+            return None
+        return call
+
+    async def _answer(self, call: _Call) -> None:
+        media = self._media
+        try:
+            await media.offer(call.id, call.from_tag, call.remote_sdp)
+            reply = await media.answer(
+                call.id,
+                call.from_tag,
+                call.to_tag,
+                placeholder_answer(call.remote_sdp, next(self._sessions)),
+            )
+        except MediaError as exc:
+            log.error("call %s: rtpengine could not take the media: %s", call.id, exc)
+            self._fail(call, f"media: {exc}")
+            return
+        ED2.callFromThread(self._sippy_connect, call, reply["sdp"])
+
+    def _fail(self, call: _Call, reason: str) -> None:
+        if call.state == "gone":
+            return
+        connected = call.state == "answered"
+        call.state = "gone"
+        call.cancel_timers()
+        self._calls.pop(call.id, None)
+        ED2.callFromThread(self._sippy_hang_up, call, connected)
+        self._spawn(self._release_media(call))
+        self._send(CallFailed(call.id, reason))
+
+    async def _release_media(self, call: _Call) -> None:
+        try:
+            await self._media.delete(call.id)
+        except MediaError as exc:
+            log.warning("call %s: rtpengine delete failed: %s", call.id, exc)
+
+    async def _play(self, call: _Call, prompt: str, language: str, repeat: int | None) -> None:
+        path = self.config.prompt_path(prompt, language)
+        duration = 0.0
+        if path is None:
+            log.error(
+                "no WAV for prompt %r in %r (under %s)", prompt, language, self.config.prompts
+            )
+        else:
+            try:
+                reply = await self._media.play_media(
+                    call.id, call.from_tag, str(path.resolve()), repeat_times=repeat
+                )
+                duration = reply.get("duration", 0) / 1000
+            except MediaError as exc:
+                log.error("call %s: prompt %r did not play: %s", call.id, prompt, exc)
+        if repeat is None and call.state != "gone":
+            # A prompt that cannot play still "finishes": the caller must never be stuck.
+            call.prompt_timer = self._loop.call_later(duration, self._prompt_done, call, prompt)
+
+    def _prompt_done(self, call: _Call, prompt: str) -> None:
+        call.prompt_timer = None
+        if call.state != "gone":
+            self._send(PromptFinished(call.id, prompt))
+
+    # -- commands (Telephony) ---------------------------------------------------------------
+
+    def answer(self, call: str) -> None:
+        c = self._live(call)
+        if c is not None and c.state == "ringing":
+            c.state = "answering"
+            self._spawn(self._answer(c))
+
+    def play(self, call: str, prompt: str, language: str) -> None:
+        c = self._live(call)
+        if c is not None:
+            if c.prompt_timer is not None:
+                c.prompt_timer.cancel()
+                c.prompt_timer = None
+            self._spawn(self._play(c, prompt, language, None))
+
+    def play_music(self, call: str) -> None:
+        c = self._live(call)
+        if c is not None:
+            c.cancel_timers()
+            self._spawn(self._play(c, "music", "", 1000))
+
+    def collect_digits(self, call: str, max_digits: int, timeout: float) -> None:
+        c = self._live(call)
+        if c is None:
+            return
+        c.digit_timeout = timeout
+        digits = c.collector.start(max_digits)
+        if digits is not None:
+            self._loop.call_soon(self._digits_done, c, digits)
+        else:
+            self._arm_digit_timer(c)
+
+    def ring_agent(self, call: str, agent: str) -> None:
+        # Operators' SIP phones come next (docs/sip.md); a browser desk rings by itself.
+        log.debug("ring_agent %s for call %s: desk only for now", agent, call)
+
+    def stop_ringing(self, call: str, agent: str) -> None:
+        log.debug("stop_ringing %s for call %s: desk only for now", agent, call)
+
+    def bridge(self, call: str, agent: str) -> None:
+        log.warning("bridge of call %s to %s: SIP phones are not bridged yet", call, agent)
+
+    def hold(self, call: str, on: bool) -> None:
+        c = self._live(call)
+        if c is not None and on:
+            self.play_music(call)
+        elif c is not None:
+            self._spawn(self._media.stop_media(c.id, c.from_tag))
+
+    def transfer(self, call: str, destination: str) -> None:
+        log.error("transfer of call %s to %s: not built yet", call, destination)
+
+    def hang_up(self, call: str) -> None:
+        c = self._live(call)
+        if c is None:
+            return
+        connected = c.state == "answered"
+        c.state = "gone"
+        c.cancel_timers()
+        self._calls.pop(c.id, None)
+        ED2.callFromThread(self._sippy_hang_up, c, connected)
+        self._spawn(self._release_media(c))
+
+    def originate(self, call: str, number: str, caller_id: str) -> None:
+        self._loop.call_soon(self._send, CallFailed(call, "dialing out over SIP is not built yet"))
+
+
+def _lower_contact_transport(req) -> None:
+    """sippy 2.5.0 cannot send in-dialog requests to `;transport=UDP` (upper case, as SIPp
+    and some carriers write it): 'newTransaction() to unsupported transport: UDP'."""
+    for contact in req.getHFBodys("contact"):
+        if contact.asterisk:
+            continue
+        url = contact.getUrl()
+        if isinstance(url.transport, str):
+            url.transport = url.transport.lower()

@@ -1,0 +1,132 @@
+"""Inbound calls from a trunk: SIPp plays the carrier, the test plays the engine."""
+
+import asyncio
+import socket
+
+import pytest
+
+from switchboard.telephony._sip_config import SipConfig, parse_trunks
+from switchboard.telephony.interface import (
+    Answered,
+    CallArrived,
+    CallerHungUp,
+    DigitsReceived,
+    PromptFinished,
+)
+
+from .conftest import carrier_call, free_port, refused_call
+
+pytestmark = pytest.mark.sip
+
+CALLER = "8801711000001"
+
+
+@pytest.fixture
+async def switchboard(rtpengine, prompt_wav):
+    from switchboard.telephony.sip import SipTelephony
+
+    config = SipConfig(
+        host="127.0.0.1",
+        port=free_port(),
+        trunks=parse_trunks("carrier=127.0.0.1"),
+        rtpengine=rtpengine.ng_address,
+        dtmf_listen=("127.0.0.1", rtpengine.dtmf_port),
+        prompt_files={("welcome", "bn"): prompt_wav},
+    )
+    telephony = SipTelephony(config)
+    events: asyncio.Queue = asyncio.Queue()
+    await telephony.start(events.put_nowait)
+    try:
+        yield telephony, events
+    finally:
+        await telephony.stop()
+
+
+async def next_event(events, *kinds, timeout=5.0):
+    """The next event of one of `kinds` (others, such as PromptFinished, are skipped)."""
+    while True:
+        event = await asyncio.wait_for(events.get(), timeout)
+        if not kinds or isinstance(event, kinds):
+            return event
+
+
+async def test_a_trunk_call_is_answered_hears_the_prompt_presses_a_key_and_hangs_up(
+    switchboard, sipp
+):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    carrier = asyncio.create_task(
+        sipp.run(carrier_call(CALLER, "dtmf_2833_1.pcap", talk_ms=1500), target)
+    )
+    try:
+        arrived = await next_event(events, CallArrived)
+        assert arrived.caller == CALLER
+        assert arrived.dialed == "09611000000"
+        telephony.answer(arrived.call)
+        telephony.play(arrived.call, "welcome", "bn")
+        telephony.collect_digits(arrived.call, 1, 5.0)
+        order = [arrived]
+        kinds = (Answered, DigitsReceived, CallerHungUp)
+        while not isinstance(order[-1], CallerHungUp):
+            order.append(await next_event(events, *kinds))
+        assert order == [
+            arrived,
+            Answered(arrived.call),
+            DigitsReceived(arrived.call, "1"),
+            CallerHungUp(arrived.call),
+        ]
+        result = await carrier
+        assert result.returncode == 0, result.stdout
+    finally:
+        carrier.cancel()
+
+
+async def test_a_prompt_finishes_after_its_length(switchboard, sipp):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    carrier = asyncio.create_task(sipp.run(carrier_call(CALLER, talk_ms=4000), target))
+    try:
+        arrived = await next_event(events, CallArrived)
+        telephony.answer(arrived.call)
+        await next_event(events, Answered)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        telephony.play(arrived.call, "welcome", "bn")
+        finished = await next_event(events, PromptFinished, CallerHungUp)
+        assert finished == PromptFinished(arrived.call, "welcome")
+        assert loop.time() - started > 1.0  # the WAV's length, not at once
+        assert await next_event(events, CallerHungUp) == CallerHungUp(arrived.call)
+        assert (await carrier).returncode == 0
+    finally:
+        carrier.cancel()
+
+
+async def test_a_strangers_invite_is_refused_with_403(switchboard, sipp):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    result = await sipp.run(refused_call(CALLER), target, local_ip="127.0.0.2")
+    assert result.returncode == 0, result.stdout
+    assert events.empty()
+
+
+async def test_malformed_packets_do_not_disturb_the_next_call(switchboard, sipp):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for junk in (
+            b"\xff\xfe" * 40,
+            b"INVITE nonsense\r\n\r\n" + b"x" * 40,
+            b"SIP/2.0 200 OK\r\nVia: broken\r\n\r\n" + b"y" * 40,
+            b"INVITE sip:1@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK1\r\n"
+            b"Content-Length: 99999\r\n\r\n",
+        ):
+            s.sendto(junk, target)
+    carrier = asyncio.create_task(sipp.run(carrier_call(CALLER), target))
+    try:
+        arrived = await next_event(events, CallArrived)
+        telephony.answer(arrived.call)
+        assert await next_event(events, Answered, CallerHungUp) == Answered(arrived.call)
+        assert await next_event(events, CallerHungUp) == CallerHungUp(arrived.call)
+        assert (await carrier).returncode == 0
+    finally:
+        carrier.cancel()

@@ -202,6 +202,16 @@ SWITCHBOARD = {
         # A file the virtual carrier appends each placed call id to (benchmarks), "" = none.
         "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
     },
+    # Real telephony (switchboard/telephony/sip.py, docs/sip.md). Trunks are an IP
+    # allow-list for now: "carrier=203.0.113.0/24,198.51.100.7;backup=192.0.2.1".
+    "SIP": {
+        "HOST": envstr("SWITCHBOARD_SIP_HOST", "127.0.0.1"),
+        "PORT": envint("SWITCHBOARD_SIP_PORT", 5060, minimum=1),
+        "TRUNKS": envstr("SWITCHBOARD_SIP_TRUNKS", ""),
+        "RTPENGINE": envstr("SWITCHBOARD_RTPENGINE", "127.0.0.1:2223"),
+        "DTMF_LISTEN": envstr("SWITCHBOARD_RTPENGINE_DTMF_LISTEN", "127.0.0.1:5999"),
+        "PROMPTS": envstr("SWITCHBOARD_PROMPTS_DIR", str(VAR_DIR / "prompts")),
+    },
 }
 
 STATIC_URL = "static/"

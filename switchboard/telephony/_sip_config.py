@@ -50,6 +50,14 @@ def parse_trunks(text: str) -> tuple[Trunk, ...]:
     return tuple(Trunk(name, tuple(nets)) for name, nets in trunks.items())
 
 
+def parse_address(text: str) -> tuple[str, int]:
+    """`host:port` (IPv6 as `[::1]:port`)."""
+    host, sep, port = text.strip().rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SipConfigError(f"{text!r} is not host:port")
+    return host.strip("[]"), int(port)
+
+
 @dataclass(frozen=True)
 class SipConfig:
     host: str = "127.0.0.1"
@@ -60,6 +68,20 @@ class SipConfig:
     dtmf_listen: tuple[str, int] = ("127.0.0.1", 5999)
     prompts: Path = Path("prompts")
     prompt_files: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls) -> SipConfig:
+        from django.conf import settings
+
+        sip = settings.SWITCHBOARD["SIP"]
+        return cls(
+            host=sip["HOST"],
+            port=sip["PORT"],
+            trunks=parse_trunks(sip["TRUNKS"]),
+            rtpengine=parse_address(sip["RTPENGINE"]),
+            dtmf_listen=parse_address(sip["DTMF_LISTEN"]),
+            prompts=Path(sip["PROMPTS"]),
+        )
 
     def trunk_for(self, host: str) -> Trunk | None:
         return next((t for t in self.trunks if t.allows(host)), None)

@@ -205,10 +205,28 @@ SIPP_BYE = """
   <recv response="200" crlf="true"/>
 """
 
+SIPP_AWAIT_BYE = """
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
 
-def carrier_call(caller: str, digits_pcap: str | None = None, talk_ms: int = 300) -> str:
+    ]]>
+  </send>
+"""
+
+
+def carrier_call(
+    caller: str, digits_pcap: str | None = None, talk_ms: int = 300, *, we_hang_up: bool = False
+) -> str:
     """A SIPp scenario: the carrier calls, waits for our 200, presses a key (a DTMF pcap SIPp
-    ships) and hangs up."""
+    ships) and hangs up, or waits for our BYE (`we_hang_up`)."""
     body = SIPP_INVITE
     body += """
   <recv response="100" optional="true"/>
@@ -221,8 +239,11 @@ def carrier_call(caller: str, digits_pcap: str | None = None, talk_ms: int = 300
         body += f"""
   <nop><action><exec play_pcap_audio="pcap/{digits_pcap}"/></action></nop>
 """
-    body += f'  <pause milliseconds="{talk_ms}"/>\n'
-    body += SIPP_BYE
+    if we_hang_up:
+        body += SIPP_AWAIT_BYE
+    else:
+        body += f'  <pause milliseconds="{talk_ms}"/>\n'
+        body += SIPP_BYE
     return _scenario("carrier call", body.replace("{caller}", caller))
 
 

@@ -1,6 +1,8 @@
 """The rtpengine ng client against the real daemon (userspace, loopback)."""
 
+import asyncio
 import re
+import socket
 import uuid
 
 import pytest
@@ -57,6 +59,26 @@ async def test_it_plays_a_prompt_into_one_leg_and_stops_it(rtpengine, prompt_wav
         assert media_ports(listener["sdp"])
         await media.subscribe_answer(call, listener["to-tag"], sdp(free_port(), session=3))
         await media.delete(call)
+
+
+async def test_the_prompt_is_sent_to_the_participant_named_by_the_tag(rtpengine, prompt_wav):
+    call = uuid.uuid4().hex
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as caller,
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as callee,
+    ):
+        caller.bind(("127.0.0.1", 0))
+        callee.bind(("127.0.0.1", 0))
+        caller.setblocking(False)
+        async with MediaClient(*rtpengine.ng_address) as media:
+            await media.offer(call, "caller", sdp(caller.getsockname()[1]))
+            await media.answer(call, "caller", "callee", sdp(callee.getsockname()[1], session=2))
+            await media.play_media(call, "caller", str(prompt_wav))
+            loop = asyncio.get_running_loop()
+            packet = await asyncio.wait_for(loop.sock_recv(caller, 2048), 3)
+            assert packet[0] >> 6 == 2  # RTP version 2
+            assert packet[1] & 0x7F in (0, 8)  # G.711, as the caller offered
+            await media.delete(call)
 
 
 async def test_an_unknown_call_is_refused_with_the_reason(rtpengine):

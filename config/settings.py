@@ -211,6 +211,8 @@ SWITCHBOARD = {
         "RTPENGINE": envstr("SWITCHBOARD_RTPENGINE", "127.0.0.1:2223"),
         "DTMF_LISTEN": envstr("SWITCHBOARD_RTPENGINE_DTMF_LISTEN", "127.0.0.1:5999"),
         "PROMPTS": envstr("SWITCHBOARD_PROMPTS_DIR", str(VAR_DIR / "prompts")),
+        # Operators' phones until the Extension model: "101:password:agent_id,102:...".
+        "PHONES": envstr("SWITCHBOARD_SIP_PHONES", ""),
     },
 }
 

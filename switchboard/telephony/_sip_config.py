@@ -50,6 +50,29 @@ def parse_trunks(text: str) -> tuple[Trunk, ...]:
     return tuple(Trunk(name, tuple(nets)) for name, nets in trunks.items())
 
 
+@dataclass(frozen=True)
+class Phone:
+    """An operator's SIP extension: what the phone registers as, and whose it is."""
+
+    extension: str
+    password: str
+    agent: str
+
+
+def parse_phones(text: str) -> dict[str, Phone]:
+    """`extension:password:agent,...` (an Extension model in admin replaces this)."""
+    phones = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        extension, _, rest = part.partition(":")
+        password, _, agent = rest.rpartition(":")
+        if not (extension and password and agent):
+            raise SipConfigError(f"phone {part.split(':')[0]!r}: write extension:password:agent")
+        phones[extension] = Phone(extension, password, agent)
+    return phones
+
+
 def parse_address(text: str) -> tuple[str, int]:
     """`host:port` (IPv6 as `[::1]:port`)."""
     host, sep, port = text.strip().rpartition(":")
@@ -68,6 +91,7 @@ class SipConfig:
     dtmf_listen: tuple[str, int] = ("127.0.0.1", 5999)
     prompts: Path = Path("prompts")
     prompt_files: dict[tuple[str, str], Path] = field(default_factory=dict)
+    phones: dict[str, Phone] = field(default_factory=dict)  # by extension
 
     @classmethod
     def from_settings(cls) -> SipConfig:
@@ -81,7 +105,11 @@ class SipConfig:
             rtpengine=parse_address(sip["RTPENGINE"]),
             dtmf_listen=parse_address(sip["DTMF_LISTEN"]),
             prompts=Path(sip["PROMPTS"]),
+            phones=parse_phones(sip.get("PHONES", "")),
         )
+
+    def phone_of(self, agent: str) -> Phone | None:
+        return next((p for p in self.phones.values() if p.agent == agent), None)
 
     def trunk_for(self, host: str) -> Trunk | None:
         return next((t for t in self.trunks if t.allows(host)), None)

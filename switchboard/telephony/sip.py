@@ -18,6 +18,7 @@ phones, bridging, hold, transfer and dialing out come next (docs/sip.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import threading
@@ -30,19 +31,24 @@ from sippy.CCEvents import (
     CCEventDisconnect,
     CCEventFail,
     CCEventInfo,
+    CCEventRing,
     CCEventTry,
 )
 from sippy.Core.EventDispatcher import ED2
 from sippy.MsgBody import MsgBody
 from sippy.SipConf import SipConf
+from sippy.SipHeader import SipHeader
 from sippy.SipLogger import SipLogger
 from sippy.SipTransactionManager import SipTransactionManager
 from sippy.UA import UA
 
+from ._sip_auth import Binding, DigestAuth, Registrations
 from ._sip_config import SipConfig
 from ._sip_dtmf import DigitCollector, digit_from_info, digit_from_rtpengine
 from ._sip_sdp import normalise_number, placeholder_answer
 from .interface import (
+    AgentAnswered,
+    AgentHungUp,
     Answered,
     CallArrived,
     CallerHungUp,
@@ -62,17 +68,30 @@ class SipError(Exception):
 
 
 @dataclass(eq=False)
+class _Leg:
+    """The operator's leg: our INVITE to their registered phone."""
+
+    agent: str
+    extension: str
+    ua: UA | None = None
+    state: str = "ringing"  # ringing, answered, bridged, gone
+    sdp: str = ""  # the phone's answer
+
+
+@dataclass(eq=False)
 class _Call:
     id: str
     ua: UA | None = None
     from_tag: str = ""  # the caller's tag: rtpengine's name for the caller's leg
     to_tag: str = ""  # ours towards the caller
     remote_sdp: str = ""
+    caller: str = ""  # shown on the operator's phone
     state: str = "ringing"  # ringing, answering, answered, gone
     collector: DigitCollector = field(default_factory=DigitCollector)
     prompt_timer: asyncio.TimerHandle | None = None
     digit_timer: asyncio.TimerHandle | None = None
     digit_timeout: float = 0.0
+    leg: _Leg | None = None
 
     def cancel_timers(self) -> None:
         for timer in (self.prompt_timer, self.digit_timer):
@@ -113,6 +132,9 @@ class SipTelephony(Telephony):
         self._tm: SipTransactionManager | None = None
         self._tasks: set[asyncio.Task] = set()
         self._sessions = itertools.count(1)
+        self._auth = DigestAuth()
+        self._registrations = Registrations()
+        self._registration_waiters: dict[str, list[asyncio.Future]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -188,6 +210,8 @@ class SipTelephony(Telephony):
         """A request outside any dialog (sippy thread). Returns (response, cancel, disconnect)."""
         host, _port = req.getSource()
         method = req.getMethod()
+        if method == "REGISTER":
+            return self._register(req)
         trunk = self.config.trunk_for(host)
         if trunk is None:
             log.warning("refused %s from %s: not a configured trunk", method, host)
@@ -204,6 +228,62 @@ class SipTelephony(Telephony):
         call.to_tag = call.ua.lTag
         log.info("INVITE from trunk %s (%s): call %s", trunk.name, host, call.id)
         return call.ua.recvRequest(req, sip_t)
+
+    def _register(self, req):
+        """An operator's phone registers (sippy thread): digest auth, then one binding."""
+        header = req.getHFBody("authorization").body if req.countHFs("authorization") else ""
+        extension = self._auth.check(header, "REGISTER", self._password_of)
+        if extension is None:
+            response = req.genResponse(401, "Unauthorized")
+            response.appendHeader(SipHeader(name="www-authenticate", bodys=self._auth.challenge()))
+            return (response, None, None)
+        if req.countHFs("contact") == 0:  # a query of the bindings: none shown for now
+            return (req.genResponse(200, "OK"), None, None)
+        contact = req.getHFBody("contact")
+        asked = None
+        if req.countHFs("expires"):
+            asked = req.getHFBody("expires").getNum()
+        if not contact.asterisk and contact.address.getParam("expires") is not None:
+            asked = int(contact.address.getParam("expires"))
+        granted = 0 if contact.asterisk else self._registrations.granted(asked)
+        response = req.genResponse(200, "OK")
+        if granted:
+            url = contact.getUrl()
+            target = (url.host, url.port or 5060, f"{url}")
+            response.appendHeader(SipHeader(name="contact", bodys=f"<{url}>;expires={granted}"))
+        else:
+            target = None
+        self._to_engine(self._registered, extension, target, granted)
+        return (response, None, None)
+
+    def _password_of(self, extension: str) -> str | None:
+        phone = self.config.phones.get(extension)
+        return phone.password if phone is not None else None
+
+    def _sippy_ring(self, call: _Call, leg: _Leg, binding: Binding, sdp: str, caller: str):
+        if leg.state != "ringing":
+            return  # withdrawn while rtpengine prepared the media
+        leg.ua = UA(
+            self._global,
+            event_cb=partial(self._leg_event, call, leg),
+            nh_address=(binding.host, binding.port),
+        )
+        leg.ua.recvEvent(CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller)))
+
+    def _leg_event(self, call: _Call, leg: _Leg, event, ua) -> None:
+        """What the operator's phone did (sippy thread)."""
+        if isinstance(event, CCEventConnect):
+            _code, _reason, body = event.getData()
+            self._to_engine(self._agent_answered, call, leg, str(body) if body else "")
+        elif isinstance(event, CCEventDisconnect | CCEventFail):
+            self._to_engine(self._agent_gone, call, leg, event.getData())
+        elif not isinstance(event, CCEventRing):
+            log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
+
+    def _sippy_drop_leg(self, leg: _Leg, answered: bool) -> None:
+        if leg.ua is not None:
+            # Before the answer sippy sends CANCEL, after it BYE.
+            leg.ua.recvEvent(CCEventDisconnect())
 
     def _ua_event(self, call: _Call, event, ua) -> None:
         """What the caller's user agent did (sippy thread)."""
@@ -229,6 +309,8 @@ class SipTelephony(Telephony):
         self._to_engine(self._answered, call)
 
     def _sippy_hang_up(self, call: _Call, connected: bool) -> None:
+        if call.leg is not None and call.leg.ua is not None:
+            self._sippy_drop_leg(call.leg, call.leg.state != "ringing")
         if call.ua is None:
             return
         if connected:
@@ -249,6 +331,7 @@ class SipTelephony(Telephony):
     def _arrived(self, call: _Call, caller: str, dialed: str, sdp: str) -> None:
         call.remote_sdp = sdp
         self._calls[call.id] = call
+        call.caller = caller
         self._send(CallArrived(call.id, caller, dialed))
 
     def _answered(self, call: _Call) -> None:
@@ -256,9 +339,79 @@ class SipTelephony(Telephony):
             call.state = "answered"
             self._send(Answered(call.id))
 
+    def _registered(self, extension: str, target, granted: int) -> None:
+        binding = None
+        if target is not None:
+            host, port, contact = target
+            binding = Binding(extension, host, port, contact, self._loop.time() + granted)
+        self._registrations.register(binding, extension)
+        log.info("extension %s %s", extension, f"at {target[2]}" if target else "unregistered")
+        for waiter in self._registration_waiters.pop(extension, []):
+            if not waiter.done():
+                waiter.set_result(binding)
+
+    async def wait_registered(self, extension: str, timeout: float = 5.0) -> Binding:
+        """The extension's binding once its phone has registered (now, or within `timeout`)."""
+        binding = self._registrations.lookup(extension, self._loop.time())
+        if binding is not None:
+            return binding
+        waiter = self._loop.create_future()
+        self._registration_waiters.setdefault(extension, []).append(waiter)
+        return await asyncio.wait_for(waiter, timeout)
+
+    async def _ring(self, call: _Call, leg: _Leg, binding: Binding, caller: str) -> None:
+        try:
+            # The caller's leg offered again towards our tag, which the phone will take over:
+            # port-latching keeps rtpengine's ports on the caller's side, so no re-INVITE.
+            reply = await self._media.offer(
+                call.id, call.from_tag, call.remote_sdp, to_tag=call.to_tag, flags=["port-latching"]
+            )
+        except MediaError as exc:
+            log.error("call %s: no media to ring agent %s: %s", call.id, leg.agent, exc)
+            leg.state = "gone"
+            call.leg = None
+            return
+        ED2.callFromThread(self._sippy_ring, call, leg, binding, reply["sdp"], caller)
+
+    def _agent_answered(self, call: _Call, leg: _Leg, sdp: str) -> None:
+        if leg.state != "ringing" or call.state == "gone":
+            return
+        leg.state = "answered"
+        leg.sdp = sdp
+        self._send(AgentAnswered(call.id, leg.agent))
+
+    def _agent_gone(self, call: _Call, leg: _Leg, data) -> None:
+        was = leg.state
+        if was == "gone":
+            return
+        leg.state = "gone"
+        if call.leg is leg:
+            call.leg = None
+        if was in ("answered", "bridged") and call.state != "gone":
+            self._send(AgentHungUp(call.id, leg.agent))
+        else:
+            # Busy, declined or unreachable: the engine's ring timer re-offers the call.
+            log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)
+
+    async def _bridge(self, call: _Call, leg: _Leg) -> None:
+        with contextlib.suppress(MediaError):  # nothing was playing
+            await self._media.stop_media(call.id, call.from_tag)
+        try:
+            await self._media.answer(
+                call.id, call.from_tag, call.to_tag, leg.sdp, flags=["port-latching"]
+            )
+        except MediaError as exc:
+            log.error("call %s: could not bridge agent %s: %s", call.id, leg.agent, exc)
+            return
+        leg.state = "bridged"
+
     def _caller_gone(self, call: _Call) -> None:
         if call.state == "gone":
             return  # we hung up ourselves: no CallerHungUp
+        if call.leg is not None:
+            leg, call.leg = call.leg, None
+            leg.state = "gone"
+            ED2.callFromThread(self._sippy_drop_leg, leg, True)
         call.state = "gone"
         call.cancel_timers()
         self._calls.pop(call.id, None)
@@ -388,14 +541,37 @@ class SipTelephony(Telephony):
             self._arm_digit_timer(c)
 
     def ring_agent(self, call: str, agent: str) -> None:
-        # Operators' SIP phones come next (docs/sip.md); a browser desk rings by itself.
-        log.debug("ring_agent %s for call %s: desk only for now", agent, call)
+        c = self._live(call)
+        phone = self.config.phone_of(agent)
+        if c is None or phone is None:
+            return  # no SIP phone: the browser desk rings by itself
+        binding = self._registrations.lookup(phone.extension, self._loop.time())
+        if binding is None:
+            log.info("agent %s's phone (%s) is not registered", agent, phone.extension)
+            return
+        if c.leg is not None:
+            log.warning("call %s already rings agent %s", call, c.leg.agent)
+            return
+        c.leg = _Leg(agent, phone.extension)
+        self._spawn(self._ring(c, c.leg, binding, c.caller))
 
     def stop_ringing(self, call: str, agent: str) -> None:
-        log.debug("stop_ringing %s for call %s: desk only for now", agent, call)
+        c = self._calls.get(call)
+        if c is None or c.leg is None or c.leg.agent != agent:
+            return
+        leg, c.leg = c.leg, None
+        leg.state = "gone"
+        ED2.callFromThread(self._sippy_drop_leg, leg, False)
 
     def bridge(self, call: str, agent: str) -> None:
-        log.warning("bridge of call %s to %s: SIP phones are not bridged yet", call, agent)
+        c = self._live(call)
+        if c is None:
+            return
+        if c.leg is None or c.leg.agent != agent or c.leg.state != "answered":
+            # A browser desk without a SIP phone: nothing to connect on our side yet.
+            log.info("bridge of call %s to %s: no answered SIP phone", call, agent)
+            return
+        self._spawn(self._bridge(c, c.leg))
 
     def hold(self, call: str, on: bool) -> None:
         c = self._live(call)

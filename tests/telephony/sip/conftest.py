@@ -272,6 +272,105 @@ def refused_call(caller: str) -> str:
     return _scenario("stranger", body.replace("{caller}", caller))
 
 
+def phone_register(extension: str, password: str, *, accepted: bool = True) -> str:
+    """A SIPp scenario: an operator's phone registers with digest auth (401, then 200, or
+    401 again when the password is wrong)."""
+    register = """
+  <send retrans="500">
+    <![CDATA[
+      REGISTER sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{ext}@[remote_ip]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:{ext}@[remote_ip]>
+      Call-ID: [call_id]
+      CSeq: {cseq} REGISTER
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      {auth}
+      Expires: 300
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+    body = register.replace("{cseq}", "1").replace("{auth}", "")
+    body += '  <recv response="401" auth="true"/>\n'
+    body += register.replace("{cseq}", "2").replace(
+        "{auth}", f"[authentication username={extension} password={password}]"
+    )
+    body += f'  <recv response="{200 if accepted else 401}"/>\n'
+    return _scenario("phone registers", body.replace("{ext}", extension))
+
+
+def phone_answers(extension: str, talk_ms: int = 800) -> str:
+    """A SIPp UAS scenario: the registered phone rings, answers with PCMA, talks, hangs up."""
+    body = """
+  <recv request="INVITE">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" assign_to="1"/>
+      <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" assign_to="2"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=phone 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=sendrecv
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+"""
+    body += f'  <pause milliseconds="{talk_ms}"/>\n'
+    body += """
+  <send retrans="500">
+    <![CDATA[
+      BYE [$2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{ext}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$1]
+      Call-ID: [call_id]
+      CSeq: 1 BYE
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+"""
+    return _scenario("phone answers", body.replace("{ext}", extension))
+
+
 def _scenario(name: str, body: str) -> str:
     return f'<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="{name}">\n{body}</scenario>\n'
 
@@ -286,25 +385,28 @@ class Sipp:
     async def run(
         self,
         scenario: str,
-        target: tuple[str, int],
+        target: tuple[str, int] | None,
         *,
         local_ip: str = "127.0.0.1",
+        port: int | None = None,
+        media_port: int | None = None,
         service: str = "09611000000",
         timeout: float = 8.0,
     ) -> subprocess.CompletedProcess:
+        """Run one scenario to its end (a UAS without `target`); never longer than `timeout`."""
         import asyncio
 
         path = self.folder / f"scenario-{free_port()}.xml"
         path.write_text(scenario)
         args = [
             "sipp",
-            f"{target[0]}:{target[1]}",
+            *([f"{target[0]}:{target[1]}"] if target else []),
             "-sf", str(path),
             "-m", "1",
             "-i", local_ip,
-            "-p", str(free_port()),
+            "-p", str(port or free_port()),
             "-mi", local_ip,
-            "-mp", str(free_port()),
+            "-mp", str(media_port or free_port()),
             "-s", service,
             "-timeout", f"{int(timeout)}s",
             "-timeout_error",

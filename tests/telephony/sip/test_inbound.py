@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from switchboard.telephony._sip_config import SipConfig, parse_trunks
+from switchboard.telephony._sip_config import Phone, SipConfig, parse_trunks
 from switchboard.telephony.interface import (
     Answered,
     CallArrived,
@@ -32,6 +32,7 @@ async def switchboard(rtpengine, prompt_wav):
         rtpengine=rtpengine.ng_address,
         dtmf_listen=("127.0.0.1", rtpengine.dtmf_port),
         prompt_files={("welcome", "bn"): prompt_wav},
+        phones={"101": Phone("101", "s3cret", "agent-7")},
     )
     telephony = SipTelephony(config)
     events: asyncio.Queue = asyncio.Queue()

@@ -201,6 +201,8 @@ SWITCHBOARD = {
         "SIM_SPEED": envfloat("SWITCHBOARD_SIM_SPEED", 1.0, minimum=0.01),
         # A file the virtual carrier appends each placed call id to (benchmarks), "" = none.
         "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
+        # Where calls come from: the virtual carrier, or SIP trunks and phones (docs/sip.md).
+        "TELEPHONY": envchoice("SWITCHBOARD_TELEPHONY", "sim", {"sim", "sip"}),
     },
     # Real telephony (switchboard/telephony/sip.py, docs/sip.md). Trunks are an IP
     # allow-list for now: "carrier=203.0.113.0/24,198.51.100.7;backup=192.0.2.1".

@@ -92,6 +92,13 @@ class _Call:
     digit_timer: asyncio.TimerHandle | None = None
     digit_timeout: float = 0.0
     leg: _Leg | None = None
+    media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
+
+    def end(self) -> None:
+        self.state = "gone"
+        self.cancel_timers()
+        if self.media_ready is not None and not self.media_ready.done():
+            self.media_ready.set_result(False)  # commands waiting for the media give up
 
     def cancel_timers(self) -> None:
         for timer in (self.prompt_timer, self.digit_timer):
@@ -194,6 +201,9 @@ class SipTelephony(Telephony):
             loop.call_soon_threadsafe(ready.set_exception, SipError(f"SIP did not start: {exc}"))
             return
         loop.call_soon_threadsafe(ready.set_result, None)
+        # ED2 remembers the thread that imported sippy and warns (with a stack dump) on every
+        # timer started elsewhere: this thread is the only one that touches sippy.
+        ED2.my_ident = threading.get_ident()
         ED2.loop()
 
     def _sippy_stop(self) -> None:
@@ -326,12 +336,18 @@ class SipTelephony(Telephony):
     def _spawn(self, coro) -> None:
         task = self._loop.create_task(coro)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("SIP task failed", exc_info=task.exception())
 
     def _arrived(self, call: _Call, caller: str, dialed: str, sdp: str) -> None:
         call.remote_sdp = sdp
         self._calls[call.id] = call
         call.caller = caller
+        call.media_ready = self._loop.create_future()
         self._send(CallArrived(call.id, caller, dialed))
 
     def _answered(self, call: _Call) -> None:
@@ -412,8 +428,7 @@ class SipTelephony(Telephony):
             leg, call.leg = call.leg, None
             leg.state = "gone"
             ED2.callFromThread(self._sippy_drop_leg, leg, True)
-        call.state = "gone"
-        call.cancel_timers()
+        call.end()
         self._calls.pop(call.id, None)
         self._send(CallerHungUp(call.id))
         self._spawn(self._release_media(call))
@@ -462,16 +477,17 @@ class SipTelephony(Telephony):
             )
         except MediaError as exc:
             log.error("call %s: rtpengine could not take the media: %s", call.id, exc)
+            call.media_ready.set_result(False)
             self._fail(call, f"media: {exc}")
             return
+        call.media_ready.set_result(True)
         ED2.callFromThread(self._sippy_connect, call, reply["sdp"])
 
     def _fail(self, call: _Call, reason: str) -> None:
         if call.state == "gone":
             return
         connected = call.state == "answered"
-        call.state = "gone"
-        call.cancel_timers()
+        call.end()
         self._calls.pop(call.id, None)
         ED2.callFromThread(self._sippy_hang_up, call, connected)
         self._spawn(self._release_media(call))
@@ -484,8 +500,12 @@ class SipTelephony(Telephony):
             log.warning("call %s: rtpengine delete failed: %s", call.id, exc)
 
     async def _play(self, call: _Call, prompt: str, language: str, repeat: int | None) -> None:
+        # The engine plays the greeting right after `answer`: wait until rtpengine has the leg.
+        await asyncio.shield(call.media_ready)
         path = self.config.prompt_path(prompt, language)
         duration = 0.0
+        if call.state == "gone":
+            return
         if path is None:
             log.error(
                 "no WAV for prompt %r in %r (under %s)", prompt, language, self.config.prompts
@@ -588,8 +608,7 @@ class SipTelephony(Telephony):
         if c is None:
             return
         connected = c.state == "answered"
-        c.state = "gone"
-        c.cancel_timers()
+        c.end()
         self._calls.pop(c.id, None)
         ED2.callFromThread(self._sippy_hang_up, c, connected)
         self._spawn(self._release_media(c))

@@ -223,7 +223,11 @@ SIPP_AWAIT_BYE = """
 
 
 def carrier_call(
-    caller: str, digits_pcap: str | None = None, talk_ms: int = 300, *, we_hang_up: bool = False
+    caller: str,
+    digits_pcap: str | list[str] | None = None,
+    talk_ms: int = 300,
+    *,
+    we_hang_up: bool = False,
 ) -> str:
     """A SIPp scenario: the carrier calls, waits for our 200, presses a key (a DTMF pcap SIPp
     ships) and hangs up, or waits for our BYE (`we_hang_up`)."""
@@ -235,9 +239,12 @@ def carrier_call(
   <recv response="200" rrs="true"/>
 """
     body += SIPP_ACK
-    if digits_pcap:
+    pcaps = [digits_pcap] if isinstance(digits_pcap, str) else digits_pcap or []
+    for n, pcap in enumerate(pcaps):
+        if n:  # each key press is a pcap of about 0.3 s: the next must not cut it short
+            body += '  <pause milliseconds="500"/>\n'
         body += f"""
-  <nop><action><exec play_pcap_audio="pcap/{digits_pcap}"/></action></nop>
+  <nop><action><exec play_pcap_audio="pcap/{pcap}"/></action></nop>
 """
     if we_hang_up:
         body += SIPP_AWAIT_BYE

@@ -76,6 +76,7 @@ class _Leg:
     ua: UA | None = None
     state: str = "ringing"  # ringing, answered, bridged, gone
     sdp: str = ""  # the phone's answer
+    rang: asyncio.Future | None = None  # done when the phone says it rings (180)
 
 
 @dataclass(eq=False)
@@ -287,7 +288,9 @@ class SipTelephony(Telephony):
             self._to_engine(self._agent_answered, call, leg, str(body) if body else "")
         elif isinstance(event, CCEventDisconnect | CCEventFail):
             self._to_engine(self._agent_gone, call, leg, event.getData())
-        elif not isinstance(event, CCEventRing):
+        elif isinstance(event, CCEventRing):
+            self._to_engine(self._agent_rings, leg)
+        else:
             log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
 
     def _sippy_drop_leg(self, leg: _Leg, answered: bool) -> None:
@@ -388,6 +391,17 @@ class SipTelephony(Telephony):
             call.leg = None
             return
         ED2.callFromThread(self._sippy_ring, call, leg, binding, reply["sdp"], caller)
+
+    def _agent_rings(self, leg: _Leg) -> None:
+        if not leg.rang.done():
+            leg.rang.set_result(True)
+
+    async def wait_ringing(self, call: str, timeout: float = 5.0) -> None:
+        """Until the agent's phone rings with this call (its 180)."""
+        c = self._calls.get(call)
+        if c is None or c.leg is None:
+            raise SipError(f"call {call} rings no phone")
+        await asyncio.wait_for(asyncio.shield(c.leg.rang), timeout)
 
     def _agent_answered(self, call: _Call, leg: _Leg, sdp: str) -> None:
         if leg.state != "ringing" or call.state == "gone":
@@ -572,7 +586,7 @@ class SipTelephony(Telephony):
         if c.leg is not None:
             log.warning("call %s already rings agent %s", call, c.leg.agent)
             return
-        c.leg = _Leg(agent, phone.extension)
+        c.leg = _Leg(agent, phone.extension, rang=self._loop.create_future())
         self._spawn(self._ring(c, c.leg, binding, c.caller))
 
     def stop_ringing(self, call: str, agent: str) -> None:

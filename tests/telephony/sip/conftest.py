@@ -254,6 +254,45 @@ def carrier_call(
     return _scenario("carrier call", body.replace("{caller}", caller))
 
 
+def cancelled_call(caller: str) -> str:
+    """A SIPp scenario: the carrier calls and gives up before we answer (CANCEL)."""
+    body = (
+        SIPP_INVITE
+        + """
+  <recv response="100"/>
+  <send>
+    <![CDATA[
+      CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+      From: <sip:{caller}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 CANCEL
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <recv response="487"/>
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+    )
+    return _scenario("caller gives up", body.replace("{caller}", caller))
+
+
 def refused_call(caller: str) -> str:
     """A SIPp scenario expecting 403 to its INVITE (SIPp ACKs it as the non-2xx ACK)."""
     body = (
@@ -307,6 +346,53 @@ def phone_register(extension: str, password: str, *, accepted: bool = True) -> s
     )
     body += f'  <recv response="{200 if accepted else 401}"/>\n'
     return _scenario("phone registers", body.replace("{ext}", extension))
+
+
+def phone_rings_unanswered(extension: str) -> str:
+    """A SIPp UAS scenario: the phone rings until we CANCEL, then ends the INVITE with 487."""
+    body = """
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="CANCEL"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send>
+    <![CDATA[
+      SIP/2.0 487 Request Terminated
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      CSeq: [cseq] INVITE
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+"""
+    return _scenario("phone rings unanswered", body.replace("{ext}", extension))
 
 
 def phone_answers(extension: str, talk_ms: int = 800) -> str:

@@ -14,7 +14,7 @@ from switchboard.telephony.interface import (
     PromptFinished,
 )
 
-from .conftest import carrier_call, free_port, refused_call
+from .conftest import cancelled_call, carrier_call, free_port, refused_call
 
 pytestmark = pytest.mark.sip
 
@@ -136,3 +136,12 @@ async def test_malformed_packets_do_not_disturb_the_next_call(switchboard, sipp)
         assert (await carrier).returncode == 0
     finally:
         carrier.cancel()
+
+
+async def test_a_caller_who_gives_up_before_the_answer_is_reported_hung_up(switchboard, sipp):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    result = await sipp.run(cancelled_call(CALLER), target)
+    assert result.returncode == 0, result.stdout
+    arrived = await next_event(events, CallArrived)
+    assert await next_event(events) == CallerHungUp(arrived.call)

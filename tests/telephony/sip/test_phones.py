@@ -12,7 +12,13 @@ from switchboard.telephony.interface import (
 )
 from switchboard.telephony.media import MediaClient
 
-from .conftest import carrier_call, free_port, phone_answers, phone_register
+from .conftest import (
+    carrier_call,
+    free_port,
+    phone_answers,
+    phone_register,
+    phone_rings_unanswered,
+)
 from .test_inbound import CALLER, next_event, switchboard  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.sip
@@ -74,6 +80,32 @@ async def test_a_trunk_call_rings_the_registered_phone_and_is_bridged(
         assert result.returncode == 0, result.stdout
         result = await phone
         assert result.returncode == 0, result.stdout
+    finally:
+        carrier.cancel()
+        phone.cancel()
+
+
+async def test_stop_ringing_cancels_the_call_on_the_phone(switchboard, sipp):  # noqa: F811
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    phone_port = free_port()
+    registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+    assert registered.returncode == 0, registered.stdout
+    await telephony.wait_registered("101")
+    phone = asyncio.create_task(sipp.run(phone_rings_unanswered("101"), None, port=phone_port))
+    carrier = asyncio.create_task(sipp.run(carrier_call(CALLER, we_hang_up=True), target))
+    try:
+        arrived = await next_event(events, CallArrived)
+        telephony.answer(arrived.call)
+        await next_event(events, Answered)
+        telephony.ring_agent(arrived.call, "agent-7")
+        await telephony.wait_ringing(arrived.call)
+        telephony.stop_ringing(arrived.call, "agent-7")
+        result = await phone
+        assert result.returncode == 0, result.stdout  # CANCEL, 487, ACK
+        telephony.hang_up(arrived.call)
+        assert (await carrier).returncode == 0
+        assert events.empty()  # no AgentAnswered, no AgentHungUp
     finally:
         carrier.cancel()
         phone.cancel()

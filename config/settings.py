@@ -215,6 +215,9 @@ SWITCHBOARD = {
         "PROMPTS": envstr("SWITCHBOARD_PROMPTS_DIR", str(VAR_DIR / "prompts")),
         # Operators' phones until the Extension model: "101:password:agent_id,102:...".
         "PHONES": envstr("SWITCHBOARD_SIP_PHONES", ""),
+        # INVITE/REGISTER flood limit per source address (token bucket), then 503.
+        "REQUESTS_PER_SECOND": envfloat("SWITCHBOARD_SIP_REQUESTS_PER_SECOND", 50, minimum=0.01),
+        "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
     },
 }
 

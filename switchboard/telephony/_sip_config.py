@@ -92,6 +92,9 @@ class SipConfig:
     prompts: Path = Path("prompts")
     prompt_files: dict[tuple[str, str], Path] = field(default_factory=dict)
     phones: dict[str, Phone] = field(default_factory=dict)  # by extension
+    # INVITEs and REGISTERs per source address: a token bucket (then 503).
+    requests_per_second: float = 50.0
+    request_burst: int = 100
 
     @classmethod
     def from_settings(cls) -> SipConfig:
@@ -106,6 +109,8 @@ class SipConfig:
             dtmf_listen=parse_address(sip["DTMF_LISTEN"]),
             prompts=Path(sip["PROMPTS"]),
             phones=parse_phones(sip.get("PHONES", "")),
+            requests_per_second=sip.get("REQUESTS_PER_SECOND", 50.0),
+            request_burst=sip.get("REQUEST_BURST", 100),
         )
 
     def phone_of(self, agent: str) -> Phone | None:

@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import partial
@@ -45,6 +46,7 @@ from sippy.UA import UA
 from ._sip_auth import Binding, DigestAuth, Registrations
 from ._sip_config import SipConfig
 from ._sip_dtmf import DigitCollector, digit_from_info, digit_from_rtpengine
+from ._sip_limits import RateLimiter
 from ._sip_sdp import normalise_number, placeholder_answer
 from .interface import (
     AgentAnswered,
@@ -141,6 +143,8 @@ class SipTelephony(Telephony):
         self._tasks: set[asyncio.Task] = set()
         self._sessions = itertools.count(1)
         self._auth = DigestAuth()
+        # Only touched in the sippy thread.
+        self._limiter = RateLimiter(config.requests_per_second, config.request_burst)
         self._registrations = Registrations()
         self._registration_waiters: dict[str, list[asyncio.Future]] = {}
 
@@ -221,6 +225,9 @@ class SipTelephony(Telephony):
         """A request outside any dialog (sippy thread). Returns (response, cancel, disconnect)."""
         host, _port = req.getSource()
         method = req.getMethod()
+        if method in ("INVITE", "REGISTER") and not self._limiter.allow(host, time.monotonic()):
+            log.warning("%s from %s refused: over the rate limit", method, host)
+            return (req.genResponse(503, "Service Unavailable"), None, None)
         if method == "REGISTER":
             return self._register(req)
         trunk = self.config.trunk_for(host)

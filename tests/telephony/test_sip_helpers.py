@@ -115,3 +115,13 @@ def test_sip_user_parts_become_numbers():
     assert normalise_number("008801711000001") == "+8801711000001"
     assert normalise_number("+880 1711-000001") == "+8801711000001"
     assert normalise_number(None) == ""
+
+
+def test_a_flood_from_one_source_is_limited_and_others_go_on():
+    from switchboard.telephony._sip_limits import RateLimiter
+
+    limiter = RateLimiter(rate=2.0, burst=3)
+    assert [limiter.allow("203.0.113.1", 0.0) for _ in range(5)] == [True] * 3 + [False] * 2
+    assert limiter.allow("198.51.100.7", 0.0)
+    assert not limiter.allow("203.0.113.1", 0.2)
+    assert limiter.allow("203.0.113.1", 0.5)  # one token back after half a second

@@ -293,13 +293,13 @@ def cancelled_call(caller: str) -> str:
     return _scenario("caller gives up", body.replace("{caller}", caller))
 
 
-def refused_call(caller: str) -> str:
-    """A SIPp scenario expecting 403 to its INVITE (SIPp ACKs it as the non-2xx ACK)."""
+def refused_call(caller: str, code: int = 403) -> str:
+    """A SIPp scenario expecting `code` to its INVITE (SIPp ACKs it as the non-2xx ACK)."""
     body = (
         SIPP_INVITE
         + """
   <recv response="100" optional="true"/>
-  <recv response="403"/>
+  <recv response="{code}"/>
   <send>
     <![CDATA[
       ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
@@ -315,7 +315,7 @@ def refused_call(caller: str) -> str:
   </send>
 """
     )
-    return _scenario("stranger", body.replace("{caller}", caller))
+    return _scenario("refused", body.replace("{caller}", caller).replace("{code}", str(code)))
 
 
 def phone_register(extension: str, password: str, *, accepted: bool = True) -> str:

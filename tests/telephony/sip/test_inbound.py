@@ -145,3 +145,32 @@ async def test_a_caller_who_gives_up_before_the_answer_is_reported_hung_up(switc
     assert result.returncode == 0, result.stdout
     arrived = await next_event(events, CallArrived)
     assert await next_event(events) == CallerHungUp(arrived.call)
+
+
+async def test_a_flood_of_invites_from_one_address_is_answered_503(rtpengine, sipp):
+    from switchboard.telephony.sip import SipTelephony
+
+    config = SipConfig(
+        port=free_port(),
+        trunks=parse_trunks("carrier=127.0.0.1"),
+        rtpengine=rtpengine.ng_address,
+        dtmf_listen=("127.0.0.1", rtpengine.dtmf_port),
+        requests_per_second=0.01,
+        request_burst=1,
+    )
+    telephony = SipTelephony(config)
+    events: asyncio.Queue = asyncio.Queue()
+    await telephony.start(events.put_nowait)
+    try:
+        target = (config.host, config.port)
+        first = asyncio.create_task(sipp.run(carrier_call(CALLER, we_hang_up=True), target))
+        arrived = await next_event(events, CallArrived)
+        second = await sipp.run(refused_call(CALLER, 503), target)
+        assert second.returncode == 0, second.stdout
+        telephony.answer(arrived.call)
+        await next_event(events, Answered)
+        telephony.hang_up(arrived.call)  # the first call was not disturbed
+        assert (await first).returncode == 0
+        assert events.empty()
+    finally:
+        await telephony.stop()

@@ -255,7 +255,8 @@ def carrier_call(
 
 
 def cancelled_call(caller: str) -> str:
-    """A SIPp scenario: the carrier calls and gives up before we answer (CANCEL)."""
+    """A SIPp scenario: the carrier calls and gives up before we answer (CANCEL). The 200 to
+    the CANCEL and the 487 to the INVITE come in either order."""
     body = (
         SIPP_INVITE
         + """
@@ -273,7 +274,7 @@ def cancelled_call(caller: str) -> str:
 
     ]]>
   </send>
-  <recv response="200"/>
+  <recv response="200" optional="true"/>
   <recv response="487"/>
   <send>
     <![CDATA[
@@ -395,8 +396,9 @@ def phone_rings_unanswered(extension: str) -> str:
     return _scenario("phone rings unanswered", body.replace("{ext}", extension))
 
 
-def phone_answers(extension: str, talk_ms: int = 800) -> str:
-    """A SIPp UAS scenario: the registered phone rings, answers with PCMA, talks, hangs up."""
+def phone_answers(extension: str, talk_ms: int = 800, rtp_port: int | None = None) -> str:
+    """A SIPp UAS scenario: the registered phone rings, answers with PCMA, talks, hangs up.
+    `rtp_port` puts another receiver (a test's socket) in its SDP instead of SIPp's."""
     body = """
   <recv request="INVITE">
     <action>
@@ -461,6 +463,8 @@ def phone_answers(extension: str, talk_ms: int = 800) -> str:
   </send>
   <recv response="200"/>
 """
+    if rtp_port is not None:
+        body = body.replace("m=audio [media_port]", f"m=audio {rtp_port}")
     return _scenario("phone answers", body.replace("{ext}", extension))
 
 

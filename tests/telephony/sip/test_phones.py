@@ -1,6 +1,7 @@
 """Operators' phones: they register with digest auth, ring, answer and are bridged."""
 
 import asyncio
+import socket
 
 import pytest
 
@@ -39,22 +40,29 @@ async def test_a_phone_registers_with_its_password_only(switchboard, sipp):  # n
     assert events.empty()
 
 
-async def test_a_trunk_call_rings_the_registered_phone_and_is_bridged(
+async def test_a_trunk_call_rings_the_registered_phone_and_the_phone_hears_the_caller(
     switchboard,  # noqa: F811
     sipp,
     rtpengine,
 ):
     telephony, events = switchboard
     target = (telephony.config.host, telephony.config.port)
-    phone_port, phone_media = free_port(), free_port()
+    phone_port = free_port()
     registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
     assert registered.returncode == 0, registered.stdout
     await telephony.wait_registered("101")
 
+    # The phone's audio goes to a socket of ours; the caller talks (SIPp's g711a.pcap).
+    ear = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    ear.bind(("127.0.0.1", 0))
+    ear.setblocking(False)
+    phone_media = ear.getsockname()[1]
     phone = asyncio.create_task(
-        sipp.run(phone_answers("101"), None, port=phone_port, media_port=phone_media)
+        sipp.run(phone_answers("101", rtp_port=phone_media), None, port=phone_port)
     )
-    carrier = asyncio.create_task(sipp.run(carrier_call(CALLER, we_hang_up=True), target))
+    carrier = asyncio.create_task(
+        sipp.run(carrier_call(CALLER, "g711a.pcap", we_hang_up=True), target)
+    )
     try:
         arrived = await next_event(events, CallArrived)
         telephony.answer(arrived.call)
@@ -62,6 +70,9 @@ async def test_a_trunk_call_rings_the_registered_phone_and_is_bridged(
         telephony.ring_agent(arrived.call, "agent-7")
         assert await next_event(events, AgentAnswered) == AgentAnswered(arrived.call, "agent-7")
         telephony.bridge(arrived.call, "agent-7")
+        loop = asyncio.get_running_loop()
+        packet = await asyncio.wait_for(loop.sock_recv(ear, 2048), 5)
+        assert packet[0] >> 6 == 2 and packet[1] & 0x7F == 8  # the caller's PCMA
         assert await next_event(events, AgentHungUp) == AgentHungUp(arrived.call, "agent-7")
 
         # rtpengine now sends the caller's audio to the phone's media port.
@@ -83,6 +94,7 @@ async def test_a_trunk_call_rings_the_registered_phone_and_is_bridged(
     finally:
         carrier.cancel()
         phone.cancel()
+        ear.close()
 
 
 async def test_stop_ringing_cancels_the_call_on_the_phone(switchboard, sipp):  # noqa: F811

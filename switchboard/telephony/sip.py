@@ -300,7 +300,7 @@ class SipTelephony(Telephony):
         else:
             log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
 
-    def _sippy_drop_leg(self, leg: _Leg, answered: bool) -> None:
+    def _sippy_drop_leg(self, leg: _Leg) -> None:
         if leg.ua is not None:
             # Before the answer sippy sends CANCEL, after it BYE.
             leg.ua.recvEvent(CCEventDisconnect())
@@ -330,7 +330,7 @@ class SipTelephony(Telephony):
 
     def _sippy_hang_up(self, call: _Call, connected: bool) -> None:
         if call.leg is not None and call.leg.ua is not None:
-            self._sippy_drop_leg(call.leg, call.leg.state != "ringing")
+            self._sippy_drop_leg(call.leg)
         if call.ua is None:
             return
         if connected:
@@ -448,7 +448,7 @@ class SipTelephony(Telephony):
         if call.leg is not None:
             leg, call.leg = call.leg, None
             leg.state = "gone"
-            ED2.callFromThread(self._sippy_drop_leg, leg, True)
+            ED2.callFromThread(self._sippy_drop_leg, leg)
         call.end()
         self._calls.pop(call.id, None)
         self._send(CallerHungUp(call.id))
@@ -602,7 +602,7 @@ class SipTelephony(Telephony):
             return
         leg, c.leg = c.leg, None
         leg.state = "gone"
-        ED2.callFromThread(self._sippy_drop_leg, leg, False)
+        ED2.callFromThread(self._sippy_drop_leg, leg)
 
     def bridge(self, call: str, agent: str) -> None:
         c = self._live(call)

@@ -262,7 +262,8 @@ class SipTelephony(Telephony):
         if req.countHFs("expires"):
             asked = req.getHFBody("expires").getNum()
         if not contact.asterisk and contact.address.getParam("expires") is not None:
-            asked = int(contact.address.getParam("expires"))
+            with contextlib.suppress(ValueError):  # a bad value: the Expires header, or ours
+                asked = int(contact.address.getParam("expires"))
         granted = 0 if contact.asterisk else self._registrations.granted(asked)
         response = req.genResponse(200, "OK")
         if granted:

@@ -7,7 +7,7 @@ PORT ?= 8000
 
 # Debian packages: for running, and for the test suite (browser, SIP peers, media).
 RUN_DEBS := python3-venv gettext
-TEST_DEBS := $(RUN_DEBS) chromium fonts-noto-core
+TEST_DEBS := $(RUN_DEBS) chromium fonts-noto-core sip-tester baresip rtpengine-daemon espeak-ng sox
 
 .PHONY: run test lint setup setup-test messages clean bench
 

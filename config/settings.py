@@ -205,6 +205,23 @@ SWITCHBOARD = {
         "SIM_SPEED": envfloat("SWITCHBOARD_SIM_SPEED", 1.0, minimum=0.01),
         # A file the virtual carrier appends each placed call id to (benchmarks), "" = none.
         "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
+        # Where calls come from: the virtual carrier, or SIP trunks and phones (docs/sip.md).
+        "TELEPHONY": envchoice("SWITCHBOARD_TELEPHONY", "sim", {"sim", "sip"}),
+    },
+    # Real telephony (switchboard/telephony/sip.py, docs/sip.md). Trunks are an IP
+    # allow-list for now: "carrier=203.0.113.0/24,198.51.100.7;backup=192.0.2.1".
+    "SIP": {
+        "HOST": envstr("SWITCHBOARD_SIP_HOST", "127.0.0.1"),
+        "PORT": envint("SWITCHBOARD_SIP_PORT", 5060, minimum=1),
+        "TRUNKS": envstr("SWITCHBOARD_SIP_TRUNKS", ""),
+        "RTPENGINE": envstr("SWITCHBOARD_RTPENGINE", "127.0.0.1:2223"),
+        "DTMF_LISTEN": envstr("SWITCHBOARD_RTPENGINE_DTMF_LISTEN", "127.0.0.1:5999"),
+        "PROMPTS": envstr("SWITCHBOARD_PROMPTS_DIR", str(VAR_DIR / "prompts")),
+        # Operators' phones until the Extension model: "101:password:agent_id,102:...".
+        "PHONES": envstr("SWITCHBOARD_SIP_PHONES", ""),
+        # INVITE/REGISTER flood limit per source address (token bucket), then 503.
+        "REQUESTS_PER_SECOND": envfloat("SWITCHBOARD_SIP_REQUESTS_PER_SECOND", 50, minimum=0.01),
+        "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
     },
 }
 

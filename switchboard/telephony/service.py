@@ -29,6 +29,7 @@ class Options:
     seed: int | None = None
     tick_seconds: float = 0.25
     call_log: str = ""
+    telephony: str = "sim"  # or "sip": trunks and phones from SWITCHBOARD["SIP"]
 
     @classmethod
     def from_settings(cls) -> Options:
@@ -40,6 +41,7 @@ class Options:
             bots=engine["BOTS"],
             speed=engine["SIM_SPEED"],
             call_log=engine["SIM_CALL_LOG"],
+            telephony=engine.get("TELEPHONY", "sim"),
         )
 
 
@@ -95,16 +97,22 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
         card = setup.agents.get(int(agent))
         return card is None or not card.is_bot
 
-    carrier = VirtualCarrier(
-        list(setup.menus),
-        calls_per_hour=options.calls_per_hour,
-        seed=options.seed,
-        speed=options.speed,
-        menus={number: tuple(menu.options) for number, menu in setup.menus.items()},
-        callers=setup.known_callers,
-        is_human=is_human,
-        call_log=options.call_log,
-    )
+    if options.telephony == "sip":
+        from ._sip_config import SipConfig
+        from .sip import SipTelephony
+
+        carrier = SipTelephony(SipConfig.from_settings())
+    else:
+        carrier = VirtualCarrier(
+            list(setup.menus),
+            calls_per_hour=options.calls_per_hour,
+            seed=options.seed,
+            speed=options.speed,
+            menus={number: tuple(menu.options) for number, menu in setup.menus.items()},
+            callers=setup.known_callers,
+            is_human=is_human,
+            call_log=options.call_log,
+        )
     engine = Engine(setup, carrier, layer, engine_id=engine_id, tick_seconds=options.tick_seconds)
     await engine.start()
     running = RunningFloor(engine, carrier, interrupted=interrupted)
@@ -117,12 +125,15 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
                 running.bots.append(bot)
                 running.tasks.append(asyncio.create_task(bot.run(), name=f"bot-{card.user_id}"))
     gc.freeze()  # what setup made lives forever: keep it out of the collector's way
-    log.info(
-        "engine %s: virtual carrier at %g calls/hour, %d bots",
-        engine_id,
-        options.calls_per_hour,
-        len(running.bots),
-    )
+    if options.telephony == "sip":
+        log.info("engine %s: SIP telephony, %d bots", engine_id, len(running.bots))
+    else:
+        log.info(
+            "engine %s: virtual carrier at %g calls/hour, %d bots",
+            engine_id,
+            options.calls_per_hour,
+            len(running.bots),
+        )
     return running
 
 

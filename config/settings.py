@@ -239,6 +239,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR"},
-        "switchboard": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+        # Not propagated: daphne's command line adds a root handler, which would print
+        # every line twice.
+        "switchboard": {
+            "handlers": ["console"],
+            "level": envchoice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
+            "propagate": False,
+        },
     },
 }

@@ -188,6 +188,24 @@ SIPP_ACK = """
   </send>
 """
 
+# The ACK of a final non-2xx answer (487 after CANCEL, 403 ...): same transaction, so it
+# copies the INVITE's Via, From, To and Call-ID from the answer.
+SIPP_NON_2XX_ACK = """
+  <send>
+    <![CDATA[
+      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+
 SIPP_BYE = """
   <send retrans="500">
     <![CDATA[
@@ -276,20 +294,8 @@ def cancelled_call(caller: str) -> str:
   </send>
   <recv response="200" optional="true"/>
   <recv response="487"/>
-  <send>
-    <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
 """
+        + SIPP_NON_2XX_ACK
     )
     return _scenario("caller gives up", body.replace("{caller}", caller))
 
@@ -301,20 +307,8 @@ def refused_call(caller: str, code: int = 403) -> str:
         + """
   <recv response="100" optional="true"/>
   <recv response="{code}"/>
-  <send>
-    <![CDATA[
-      ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
 """
+        + SIPP_NON_2XX_ACK
     )
     return _scenario("refused", body.replace("{caller}", caller).replace("{code}", str(code)))
 

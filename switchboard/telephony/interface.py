@@ -1,7 +1,7 @@
 """The one interface between the engine and a telephone network.
 
 Two implementations: the virtual carrier (`sim.py`: the demo, tests, load) and
-SIP (`sip.py`, on sippy + rtpengine, in its own issue). Nothing here names a
+SIP (`sip/`, on sippy + rtpengine, in its own issue). Nothing here names a
 protocol: a call is an opaque id string, an agent is the engine's agent id, a
 prompt is a name the implementation turns into audio.
 

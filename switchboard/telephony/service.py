@@ -98,8 +98,8 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
         return card is None or not card.is_bot
 
     if options.telephony == "sip":
-        from ._sip_config import SipConfig
         from .sip import SipTelephony
+        from .sip.config import SipConfig
 
         carrier = SipTelephony(SipConfig.from_settings())
     else:

@@ -1,4 +1,4 @@
-from switchboard.telephony._sip_auth import (
+from switchboard.telephony.sip.auth import (
     Binding,
     DigestAuth,
     Registrations,

@@ -9,10 +9,10 @@ from channels.layers import InMemoryChannelLayer
 
 from switchboard.acd.floor import Command, Event
 from switchboard.calls.models import Call, Outcome
-from switchboard.telephony._sip_config import Phone, SipConfig, parse_trunks
 from switchboard.telephony.bots import LayerDesk
 from switchboard.telephony.engine import Engine
 from switchboard.telephony.setup import load_setup
+from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
 from tests.conftest import run_async
 
 from ..conftest import NASREEN, NUMBER

@@ -5,7 +5,6 @@ import socket
 
 import pytest
 
-from switchboard.telephony._sip_config import Phone, SipConfig, parse_trunks
 from switchboard.telephony.interface import (
     Answered,
     CallArrived,
@@ -13,6 +12,7 @@ from switchboard.telephony.interface import (
     DigitsReceived,
     PromptFinished,
 )
+from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
 
 from .conftest import cancelled_call, carrier_call, free_port, refused_call
 

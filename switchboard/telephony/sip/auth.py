@@ -1,5 +1,5 @@
 """Digest authentication and registrations of operators' phones (RFC 3261 §22, RFC 2617
-MD5 with qop=auth). No sippy here: sip.py hands us header text and gets header text back.
+MD5 with qop=auth). No sippy here: the sippy side hands us header text and gets header text back.
 
 Nonces carry their own time and an HMAC, so any nonce we issued can be checked without
 keeping it, and expires after `nonce_ttl` seconds.

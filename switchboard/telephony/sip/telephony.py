@@ -22,33 +22,10 @@ import contextlib
 import itertools
 import logging
 import threading
-import time
-import uuid
-from dataclasses import dataclass, field
-from functools import partial
 
-from sippy.CCEvents import (
-    CCEventConnect,
-    CCEventDisconnect,
-    CCEventFail,
-    CCEventInfo,
-    CCEventRing,
-    CCEventTry,
-)
 from sippy.Core.EventDispatcher import ED2
-from sippy.MsgBody import MsgBody
-from sippy.SipConf import SipConf
-from sippy.SipHeader import SipHeader
-from sippy.SipLogger import SipLogger
-from sippy.SipTransactionManager import SipTransactionManager
-from sippy.UA import UA
 
-from ._sip_auth import Binding, DigestAuth, Registrations
-from ._sip_config import SipConfig
-from ._sip_dtmf import DigitCollector, digit_from_info, digit_from_rtpengine
-from ._sip_limits import RateLimiter
-from ._sip_sdp import normalise_number, placeholder_answer
-from .interface import (
+from ..interface import (
     AgentAnswered,
     AgentHungUp,
     Answered,
@@ -60,54 +37,16 @@ from .interface import (
     PromptFinished,
     Telephony,
 )
-from .media import MediaClient, MediaError
+from ..media import MediaClient, MediaError
+from .auth import Binding, DigestAuth, Registrations
+from .calls import AgentLeg, SipCall, SipError
+from .config import SipConfig
+from .dtmf import digit_from_rtpengine
+from .limits import RateLimiter
+from .sdp import placeholder_answer
+from .stack import SippySide
 
 log = logging.getLogger("switchboard.telephony.sip")
-
-
-class SipError(Exception):
-    """The SIP side could not start or carry out a command."""
-
-
-@dataclass(eq=False)
-class _Leg:
-    """The operator's leg: our INVITE to their registered phone."""
-
-    agent: str
-    extension: str
-    ua: UA | None = None
-    state: str = "ringing"  # ringing, answered, bridged, gone
-    sdp: str = ""  # the phone's answer
-    rang: asyncio.Future | None = None  # done when the phone says it rings (180)
-
-
-@dataclass(eq=False)
-class _Call:
-    id: str
-    ua: UA | None = None
-    from_tag: str = ""  # the caller's tag: rtpengine's name for the caller's leg
-    to_tag: str = ""  # ours towards the caller
-    remote_sdp: str = ""
-    caller: str = ""  # shown on the operator's phone
-    state: str = "ringing"  # ringing, answering, answered, gone
-    collector: DigitCollector = field(default_factory=DigitCollector)
-    prompt_timer: asyncio.TimerHandle | None = None
-    digit_timer: asyncio.TimerHandle | None = None
-    digit_timeout: float = 0.0
-    leg: _Leg | None = None
-    media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
-
-    def end(self) -> None:
-        self.state = "gone"
-        self.cancel_timers()
-        if self.media_ready is not None and not self.media_ready.done():
-            self.media_ready.set_result(False)  # commands waiting for the media give up
-
-    def cancel_timers(self) -> None:
-        for timer in (self.prompt_timer, self.digit_timer):
-            if timer is not None:
-                timer.cancel()
-        self.prompt_timer = self.digit_timer = None
 
 
 class _DtmfLog(asyncio.DatagramProtocol):
@@ -124,22 +63,18 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-def _sippy_log(*args: object, **kwargs: object) -> None:
-    log.debug("sippy: %s", " ".join(str(a) for a in args))
-
-
-class SipTelephony(Telephony):
+class SipTelephony(SippySide, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
         self.config = config
-        self._calls: dict[str, _Call] = {}
+        self._calls: dict[str, SipCall] = {}
         self._emit: Emit | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._media: MediaClient | None = None
         self._dtmf: asyncio.DatagramTransport | None = None
         self._thread: threading.Thread | None = None
-        self._tm: SipTransactionManager | None = None
+        self._tm = None  # sippy's transaction manager, once its thread runs
         self._tasks: set[asyncio.Task] = set()
         self._sessions = itertools.count(1)
         self._auth = DigestAuth()
@@ -185,160 +120,6 @@ class SipTelephony(Telephony):
         if self._media is not None:
             self._media.close()
 
-    # -- the sippy thread -----------------------------------------------------------------
-
-    def _sippy_main(self, ready: asyncio.Future) -> None:
-        loop = self._loop
-        try:
-            # sippy writes its own Contact headers from SipConf: process-wide, like ED2.
-            SipConf.my_address = self.config.host
-            SipConf.my_port = self.config.port
-            logger = SipLogger("switchboard")
-            logger.write = _sippy_log
-            self._global = {
-                "_sip_address": self.config.host,
-                "_sip_port": self.config.port,
-                "_sip_logger": logger,
-            }
-            self._tm = SipTransactionManager(self._global, self._recv_request)
-            self._global["_sip_tm"] = self._tm
-        except BaseException as exc:
-            loop.call_soon_threadsafe(ready.set_exception, SipError(f"SIP did not start: {exc}"))
-            return
-        loop.call_soon_threadsafe(ready.set_result, None)
-        # ED2 remembers the thread that imported sippy and warns (with a stack dump) on every
-        # timer started elsewhere: this thread is the only one that touches sippy.
-        ED2.my_ident = threading.get_ident()
-        ED2.loop()
-
-    def _sippy_stop(self) -> None:
-        if self._tm is not None:
-            self._tm.shutdown()
-            self._tm = None
-        ED2.breakLoop()
-
-    def _to_engine(self, method, *args) -> None:
-        """From the sippy thread to the engine's loop."""
-        self._loop.call_soon_threadsafe(method, *args)
-
-    def _recv_request(self, req, sip_t):
-        """A request outside any dialog (sippy thread). Returns (response, cancel, disconnect)."""
-        host, _port = req.getSource()
-        method = req.getMethod()
-        if method in ("INVITE", "REGISTER") and not self._limiter.allow(host, time.monotonic()):
-            log.warning("%s from %s refused: over the rate limit", method, host)
-            return (req.genResponse(503, "Service Unavailable"), None, None)
-        if method == "REGISTER":
-            return self._register(req)
-        trunk = self.config.trunk_for(host)
-        if trunk is None:
-            log.warning("refused %s from %s: not a configured trunk", method, host)
-            return (req.genResponse(403, "Forbidden"), None, None)
-        if req.getHFBody("to").getTag() is not None:
-            return (req.genResponse(481, "Call Leg/Transaction Does Not Exist"), None, None)
-        if method == "OPTIONS":
-            return (req.genResponse(200, "OK"), None, None)
-        if method != "INVITE":
-            return (req.genResponse(501, "Not Implemented"), None, None)
-        _lower_contact_transport(req)
-        call = _Call(id=uuid.uuid4().hex, from_tag=req.getHFBody("from").getTag() or "")
-        call.ua = UA(self._global, event_cb=partial(self._ua_event, call))
-        call.to_tag = call.ua.lTag
-        log.info("INVITE from trunk %s (%s): call %s", trunk.name, host, call.id)
-        return call.ua.recvRequest(req, sip_t)
-
-    def _register(self, req):
-        """An operator's phone registers (sippy thread): digest auth, then one binding."""
-        header = req.getHFBody("authorization").body if req.countHFs("authorization") else ""
-        extension = self._auth.check(header, "REGISTER", self._password_of)
-        if extension is None:
-            response = req.genResponse(401, "Unauthorized")
-            response.appendHeader(SipHeader(name="www-authenticate", bodys=self._auth.challenge()))
-            return (response, None, None)
-        if req.countHFs("contact") == 0:  # a query of the bindings: none shown for now
-            return (req.genResponse(200, "OK"), None, None)
-        contact = req.getHFBody("contact")
-        asked = None
-        if req.countHFs("expires"):
-            asked = req.getHFBody("expires").getNum()
-        if not contact.asterisk and contact.address.getParam("expires") is not None:
-            with contextlib.suppress(ValueError):  # a bad value: the Expires header, or ours
-                asked = int(contact.address.getParam("expires"))
-        granted = 0 if contact.asterisk else self._registrations.granted(asked)
-        response = req.genResponse(200, "OK")
-        if granted:
-            url = contact.getUrl()
-            target = (url.host, url.port or 5060, f"{url}")
-            response.appendHeader(SipHeader(name="contact", bodys=f"<{url}>;expires={granted}"))
-        else:
-            target = None
-        self._to_engine(self._registered, extension, target, granted)
-        return (response, None, None)
-
-    def _password_of(self, extension: str) -> str | None:
-        phone = self.config.phones.get(extension)
-        return phone.password if phone is not None else None
-
-    def _sippy_ring(self, call: _Call, leg: _Leg, binding: Binding, sdp: str, caller: str):
-        if leg.state != "ringing":
-            return  # withdrawn while rtpengine prepared the media
-        leg.ua = UA(
-            self._global,
-            event_cb=partial(self._leg_event, call, leg),
-            nh_address=(binding.host, binding.port),
-        )
-        leg.ua.recvEvent(CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller)))
-
-    def _leg_event(self, call: _Call, leg: _Leg, event, ua) -> None:
-        """What the operator's phone did (sippy thread)."""
-        if isinstance(event, CCEventConnect):
-            _code, _reason, body = event.getData()
-            self._to_engine(self._agent_answered, call, leg, str(body) if body else "")
-        elif isinstance(event, CCEventDisconnect | CCEventFail):
-            self._to_engine(self._agent_gone, call, leg, event.getData())
-        elif isinstance(event, CCEventRing):
-            self._to_engine(self._agent_rings, leg)
-        else:
-            log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
-
-    def _sippy_drop_leg(self, leg: _Leg) -> None:
-        if leg.ua is not None:
-            # Before the answer sippy sends CANCEL, after it BYE.
-            leg.ua.recvEvent(CCEventDisconnect())
-
-    def _ua_event(self, call: _Call, event, ua) -> None:
-        """What the caller's user agent did (sippy thread)."""
-        if isinstance(event, CCEventTry):
-            _cid, cli, cld, body, _auth, _name = event.getData()
-            sdp = str(body) if body is not None else ""
-            self._to_engine(self._arrived, call, normalise_number(cli), normalise_number(cld), sdp)
-        elif isinstance(event, CCEventDisconnect | CCEventFail):
-            self._to_engine(self._caller_gone, call)
-        elif isinstance(event, CCEventInfo):
-            body = event.getData()
-            if body is not None:
-                digit = digit_from_info(body.getType(), str(body))
-                if digit is not None:
-                    self._to_engine(self._digit, call, digit)
-        else:
-            log.debug("call %s: %s not handled yet", call.id, event)
-
-    def _sippy_connect(self, call: _Call, sdp: str) -> None:
-        if call.state != "answering" or call.ua is None:
-            return  # the caller hung up while rtpengine answered
-        call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
-        self._to_engine(self._answered, call)
-
-    def _sippy_hang_up(self, call: _Call, connected: bool) -> None:
-        if call.leg is not None and call.leg.ua is not None:
-            self._sippy_drop_leg(call.leg)
-        if call.ua is None:
-            return
-        if connected:
-            call.ua.recvEvent(CCEventDisconnect())
-        else:
-            call.ua.recvEvent(CCEventFail((480, "Temporarily Unavailable")))
-
     # -- the engine's loop ----------------------------------------------------------------
 
     def _send(self, event) -> None:
@@ -354,14 +135,14 @@ class SipTelephony(Telephony):
         if not task.cancelled() and task.exception() is not None:
             log.error("SIP task failed", exc_info=task.exception())
 
-    def _arrived(self, call: _Call, caller: str, dialed: str, sdp: str) -> None:
+    def _arrived(self, call: SipCall, caller: str, dialed: str, sdp: str) -> None:
         call.remote_sdp = sdp
         self._calls[call.id] = call
         call.caller = caller
         call.media_ready = self._loop.create_future()
         self._send(CallArrived(call.id, caller, dialed))
 
-    def _answered(self, call: _Call) -> None:
+    def _answered(self, call: SipCall) -> None:
         if call.state == "answering":
             call.state = "answered"
             self._send(Answered(call.id))
@@ -386,7 +167,7 @@ class SipTelephony(Telephony):
         self._registration_waiters.setdefault(extension, []).append(waiter)
         return await asyncio.wait_for(waiter, timeout)
 
-    async def _ring(self, call: _Call, leg: _Leg, binding: Binding, caller: str) -> None:
+    async def _ring(self, call: SipCall, leg: AgentLeg, binding: Binding, caller: str) -> None:
         try:
             # The caller's leg offered again towards our tag, which the phone will take over:
             # port-latching keeps rtpengine's ports on the caller's side, so no re-INVITE.
@@ -400,7 +181,7 @@ class SipTelephony(Telephony):
             return
         ED2.callFromThread(self._sippy_ring, call, leg, binding, reply["sdp"], caller)
 
-    def _agent_rings(self, leg: _Leg) -> None:
+    def _agent_rings(self, leg: AgentLeg) -> None:
         if not leg.rang.done():
             leg.rang.set_result(True)
 
@@ -411,14 +192,14 @@ class SipTelephony(Telephony):
             raise SipError(f"call {call} rings no phone")
         await asyncio.wait_for(asyncio.shield(c.leg.rang), timeout)
 
-    def _agent_answered(self, call: _Call, leg: _Leg, sdp: str) -> None:
+    def _agent_answered(self, call: SipCall, leg: AgentLeg, sdp: str) -> None:
         if leg.state != "ringing" or call.state == "gone":
             return
         leg.state = "answered"
         leg.sdp = sdp
         self._send(AgentAnswered(call.id, leg.agent))
 
-    def _agent_gone(self, call: _Call, leg: _Leg, data) -> None:
+    def _agent_gone(self, call: SipCall, leg: AgentLeg, data) -> None:
         was = leg.state
         if was == "gone":
             return
@@ -431,7 +212,7 @@ class SipTelephony(Telephony):
             # Busy, declined or unreachable: the engine's ring timer re-offers the call.
             log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)
 
-    async def _bridge(self, call: _Call, leg: _Leg) -> None:
+    async def _bridge(self, call: SipCall, leg: AgentLeg) -> None:
         with contextlib.suppress(MediaError):  # nothing was playing
             await self._media.stop_media(call.id, call.from_tag)
         try:
@@ -443,7 +224,7 @@ class SipTelephony(Telephony):
             return
         leg.state = "bridged"
 
-    def _caller_gone(self, call: _Call) -> None:
+    def _caller_gone(self, call: SipCall) -> None:
         if call.state == "gone":
             return  # we hung up ourselves: no CallerHungUp
         if call.leg is not None:
@@ -455,7 +236,7 @@ class SipTelephony(Telephony):
         self._send(CallerHungUp(call.id))
         self._spawn(self._release_media(call))
 
-    def _digit(self, call: _Call, digit: str) -> None:
+    def _digit(self, call: SipCall, digit: str) -> None:
         if call.state == "gone":
             return
         digits = call.collector.press(digit)
@@ -464,30 +245,30 @@ class SipTelephony(Telephony):
         elif call.collector.collecting:
             self._arm_digit_timer(call)
 
-    def _arm_digit_timer(self, call: _Call) -> None:
+    def _arm_digit_timer(self, call: SipCall) -> None:
         if call.digit_timer is not None:
             call.digit_timer.cancel()
         call.digit_timer = self._loop.call_later(call.digit_timeout, self._digits_timed_out, call)
 
-    def _digits_timed_out(self, call: _Call) -> None:
+    def _digits_timed_out(self, call: SipCall) -> None:
         call.digit_timer = None
         if call.state != "gone" and call.collector.collecting:
             self._send(DigitsReceived(call.id, call.collector.time_out()))
 
-    def _digits_done(self, call: _Call, digits: str) -> None:
+    def _digits_done(self, call: SipCall, digits: str) -> None:
         if call.digit_timer is not None:
             call.digit_timer.cancel()
             call.digit_timer = None
         self._send(DigitsReceived(call.id, digits))
 
-    def _live(self, call_id: str) -> _Call | None:
+    def _live(self, call_id: str) -> SipCall | None:
         call = self._calls.get(call_id)
         if call is None or call.state == "gone":
             log.info("command for call %s, which is gone", call_id)
             return None
         return call
 
-    async def _answer(self, call: _Call) -> None:
+    async def _answer(self, call: SipCall) -> None:
         media = self._media
         try:
             await media.offer(call.id, call.from_tag, call.remote_sdp)
@@ -505,7 +286,7 @@ class SipTelephony(Telephony):
         call.media_ready.set_result(True)
         ED2.callFromThread(self._sippy_connect, call, reply["sdp"])
 
-    def _fail(self, call: _Call, reason: str) -> None:
+    def _fail(self, call: SipCall, reason: str) -> None:
         if call.state == "gone":
             return
         connected = call.state == "answered"
@@ -515,13 +296,13 @@ class SipTelephony(Telephony):
         self._spawn(self._release_media(call))
         self._send(CallFailed(call.id, reason))
 
-    async def _release_media(self, call: _Call) -> None:
+    async def _release_media(self, call: SipCall) -> None:
         try:
             await self._media.delete(call.id)
         except MediaError as exc:
             log.warning("call %s: rtpengine delete failed: %s", call.id, exc)
 
-    async def _play(self, call: _Call, prompt: str, language: str, repeat: int | None) -> None:
+    async def _play(self, call: SipCall, prompt: str, language: str, repeat: int | None) -> None:
         # The engine plays the greeting right after `answer`: wait until rtpengine has the leg.
         await asyncio.shield(call.media_ready)
         path = self.config.prompt_path(prompt, language)
@@ -544,7 +325,7 @@ class SipTelephony(Telephony):
             # A prompt that cannot play still "finishes": the caller must never be stuck.
             call.prompt_timer = self._loop.call_later(duration, self._prompt_done, call, prompt)
 
-    def _prompt_done(self, call: _Call, prompt: str) -> None:
+    def _prompt_done(self, call: SipCall, prompt: str) -> None:
         call.prompt_timer = None
         if call.state != "gone":
             self._send(PromptFinished(call.id, prompt))
@@ -594,7 +375,7 @@ class SipTelephony(Telephony):
         if c.leg is not None:
             log.warning("call %s already rings agent %s", call, c.leg.agent)
             return
-        c.leg = _Leg(agent, phone.extension, rang=self._loop.create_future())
+        c.leg = AgentLeg(agent, phone.extension, rang=self._loop.create_future())
         self._spawn(self._ring(c, c.leg, binding, c.caller))
 
     def stop_ringing(self, call: str, agent: str) -> None:
@@ -637,14 +418,3 @@ class SipTelephony(Telephony):
 
     def originate(self, call: str, number: str, caller_id: str) -> None:
         self._loop.call_soon(self._send, CallFailed(call, "dialing out over SIP is not built yet"))
-
-
-def _lower_contact_transport(req) -> None:
-    """sippy 2.5.0 cannot send in-dialog requests to `;transport=UDP` (upper case, as SIPp
-    and some carriers write it): 'newTransaction() to unsupported transport: UDP'."""
-    for contact in req.getHFBodys("contact"):
-        if contact.asterisk:
-            continue
-        url = contact.getUrl()
-        if isinstance(url.transport, str):
-            url.transport = url.transport.lower()

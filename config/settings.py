@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "switchboard.contacts",
     "switchboard.acd",
     "switchboard.calls",
+    "switchboard.telephony",
     "switchboard.catalog",
     "switchboard.orders",
     "switchboard.tickets",
@@ -213,12 +214,12 @@ SWITCHBOARD = {
     "SIP": {
         "HOST": envstr("SWITCHBOARD_SIP_HOST", "127.0.0.1"),
         "PORT": envint("SWITCHBOARD_SIP_PORT", 5060, minimum=1),
+        # Trunks, extensions and prompts are in the database (admin); this adds an IP
+        # allow-list outside it: "carrier=203.0.113.0/24,198.51.100.7;backup=192.0.2.1".
         "TRUNKS": envstr("SWITCHBOARD_SIP_TRUNKS", ""),
         "RTPENGINE": envstr("SWITCHBOARD_RTPENGINE", "127.0.0.1:2223"),
         "DTMF_LISTEN": envstr("SWITCHBOARD_RTPENGINE_DTMF_LISTEN", "127.0.0.1:5999"),
         "PROMPTS": envstr("SWITCHBOARD_PROMPTS_DIR", str(VAR_DIR / "prompts")),
-        # Operators' phones until the Extension model: "101:password:agent_id,102:...".
-        "PHONES": envstr("SWITCHBOARD_SIP_PHONES", ""),
         # INVITE/REGISTER flood limit per source address (token bucket), then 503.
         "REQUESTS_PER_SECOND": envfloat("SWITCHBOARD_SIP_REQUESTS_PER_SECOND", 50, minimum=0.01),
         "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
@@ -228,7 +229,8 @@ SWITCHBOARD = {
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "switchboard" / "static"]
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files (prompts ...); rtpengine must be able to read the prompts under it.
+MEDIA_ROOT = Path(envstr("SWITCHBOARD_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -8,6 +8,7 @@ from switchboard.api.floor import router as floor_router
 from switchboard.api.kb import router as kb_router
 from switchboard.api.orders import router as orders_router
 from switchboard.api.scripts import router as scripts_router
+from switchboard.api.telephony import router as telephony_router
 from switchboard.api.tickets import router as tickets_router
 
 api = NinjaAPI(
@@ -16,7 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     description="Contacts, queues, agents, call records, the catalog, orders, tickets, the "
-    "knowledge base and call scripts of the call center. Authenticate with a bearer token "
+    "knowledge base, call scripts and telephony (extensions, trunks, prompts) of the call center. Authenticate with a bearer token "
     "(`manage.py issue_token USERNAME NAME`) or a signed-in browser session.",
 )
 errors.install(api)
@@ -27,3 +28,4 @@ api.add_router("/", floor_router)
 api.add_router("/", tickets_router)
 api.add_router("/kb", kb_router)
 api.add_router("/scripts", scripts_router)
+api.add_router("/telephony", telephony_router)

@@ -101,7 +101,9 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
         from .sip import SipTelephony
         from .sip.config import SipConfig
 
-        carrier = SipTelephony(SipConfig.from_settings())
+        # Trunks, extensions and prompts come from the database.
+        config = await sync_to_async(SipConfig.from_settings, thread_sensitive=False)()
+        carrier = SipTelephony(config)
     else:
         carrier = VirtualCarrier(
             list(setup.menus),

@@ -1,12 +1,15 @@
 from switchboard.telephony.sip.auth import (
+    REALM,
     Binding,
     DigestAuth,
     Registrations,
     digest_response,
+    ha1_of,
     parse_digest,
 )
 
-PASSWORDS = {"101": "s3cret"}
+# What we store: MD5(username:realm:password), never the password.
+PASSWORDS = {"101": ha1_of("101", REALM, "s3cret")}
 
 
 def answer(auth: DigestAuth, now: float, password="s3cret", qop=True, uri="sip:127.0.0.1"):

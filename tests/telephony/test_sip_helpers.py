@@ -51,6 +51,7 @@ def test_a_bad_trunk_setting_fails_loudly(text):
         parse_trunks(text)
 
 
+@pytest.mark.django_db
 def test_the_settings_make_a_config(settings):
     settings.SWITCHBOARD = {
         "SIP": {

@@ -36,9 +36,18 @@ def _md5(text: str) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
+def ha1_of(username: str, realm: str, password: str) -> str:
+    """HA1 = MD5(username:realm:password): what we store instead of a phone's password."""
+    return _md5(f"{username}:{realm}:{password}")
+
+
 def digest_response(params: dict[str, str], method: str, password: str) -> str:
     """The `response` a client knowing `password` sends with these parameters."""
-    ha1 = _md5(f"{params['username']}:{params['realm']}:{password}")
+    return response_from_ha1(params, method, ha1_of(params["username"], params["realm"], password))
+
+
+def response_from_ha1(params: dict[str, str], method: str, ha1: str) -> str:
+    """The expected `response`, from the stored HA1 (no password needed)."""
     ha2 = _md5(f"{method}:{params['uri']}")
     if params.get("qop") == "auth":
         return _md5(f"{ha1}:{params['nonce']}:{params['nc']}:{params['cnonce']}:auth:{ha2}")
@@ -70,9 +79,9 @@ class DigestAuth:
             self.nonce_ttl
         )
 
-    def check(self, header: str, method: str, password_for, now: float | None = None) -> str | None:
-        """The authenticated username, or None. `password_for(username)` gives the password,
-        or None for an unknown user."""
+    def check(self, header: str, method: str, ha1_for, now: float | None = None) -> str | None:
+        """The authenticated username, or None. `ha1_for(username)` gives the user's HA1
+        (MD5 of username:realm:password, hex), or None for an unknown user."""
         now = now if now is not None else time.time()
         params = parse_digest(header)
         needed = {"username", "realm", "nonce", "uri", "response"}
@@ -84,10 +93,10 @@ class DigestAuth:
             params["nonce"], now
         ):
             return None
-        password = password_for(params["username"])
-        if password is None:
+        ha1 = ha1_for(params["username"])
+        if not ha1:
             return None
-        expected = digest_response(params, method, password)
+        expected = response_from_ha1(params, method, ha1.lower())
         return (
             params["username"]
             if hmac.compare_digest(expected, params["response"].lower())

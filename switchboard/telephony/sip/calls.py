@@ -32,6 +32,7 @@ class SipCall:
     to_tag: str = ""  # ours towards the caller
     remote_sdp: str = ""
     caller: str = ""  # shown on the operator's phone
+    dialed: str = ""  # the number the caller dialed (which menu's prompts they hear)
     state: str = "ringing"  # ringing, answering, answered, gone
     collector: DigitCollector = field(default_factory=DigitCollector)
     prompt_timer: asyncio.TimerHandle | None = None

@@ -1,7 +1,9 @@
-"""What the SIP side needs to know, read from settings/env; no sippy here.
+"""What the SIP side needs to know; no sippy here.
 
-Trunks are an IP allow-list for now (a Trunk model in admin comes next):
-`SWITCHBOARD_SIP_TRUNKS="carrier=203.0.113.0/24,backup=198.51.100.7"`.
+`SipConfig.from_settings()` reads the settings (host, ports, rtpengine) and the database:
+trunks, operators' extensions and prompt files (switchboard/telephony/models.py). An extra
+IP allow-list may come from `SWITCHBOARD_SIP_TRUNKS="carrier=203.0.113.0/24,backup=198.51.100.7"`
+(a test rig, or a carrier set up before the database is).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .auth import REALM, ha1_of
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -21,6 +25,12 @@ class SipConfigError(ValueError):
 class Trunk:
     name: str
     networks: tuple[Network, ...]
+    outbound: tuple[str, int] | None = None
+    caller_id: str = ""
+    # Registration mode: the carrier's device REGISTERs as `username` (digest, like a phone);
+    # INVITEs from the address it registered from are then accepted as this trunk's.
+    username: str = ""
+    ha1: str = ""
 
     def allows(self, host: str) -> bool:
         try:
@@ -52,25 +62,18 @@ def parse_trunks(text: str) -> tuple[Trunk, ...]:
 
 @dataclass(frozen=True)
 class Phone:
-    """An operator's SIP extension: what the phone registers as, and whose it is."""
+    """An operator's SIP extension: what the phone registers as, and whose it is.
+
+    From the database only `ha1` is known; tests may give a `password` instead."""
 
     extension: str
-    password: str
-    agent: str
+    password: str = field(default="", repr=False)
+    agent: str = ""
+    ha1: str = field(default="", repr=False)
 
-
-def parse_phones(text: str) -> dict[str, Phone]:
-    """`extension:password:agent,...` (an Extension model in admin replaces this)."""
-    phones = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        extension, _, rest = part.partition(":")
-        password, _, agent = rest.rpartition(":")
-        if not (extension and password and agent):
-            raise SipConfigError(f"phone {part.split(':')[0]!r}: write extension:password:agent")
-        phones[extension] = Phone(extension, password, agent)
-    return phones
+    def __post_init__(self) -> None:
+        if not self.ha1 and self.password:
+            object.__setattr__(self, "ha1", ha1_of(self.extension, REALM, self.password))
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -90,7 +93,9 @@ class SipConfig:
     # rtpengine's --dtmf-log-dest: we listen here for RFC 2833 digits as JSON.
     dtmf_listen: tuple[str, int] = ("127.0.0.1", 5999)
     prompts: Path = Path("prompts")
-    prompt_files: dict[tuple[str, str], Path] = field(default_factory=dict)
+    prompt_files: dict[tuple[str, str], Path] = field(default_factory=dict)  # (prompt, language)
+    # A menu's own prompts: (dialed number, prompt, language); language "" = any.
+    menu_prompt_files: dict[tuple[str, str, str], Path] = field(default_factory=dict)
     phones: dict[str, Phone] = field(default_factory=dict)  # by extension
     # INVITEs and REGISTERs per source address: a token bucket (then 503).
     requests_per_second: float = 50.0
@@ -100,15 +105,20 @@ class SipConfig:
     def from_settings(cls) -> SipConfig:
         from django.conf import settings
 
+        from .from_db import phones_from_db, prompts_from_db, trunks_from_db
+
         sip = settings.SWITCHBOARD["SIP"]
+        prompt_files, menu_prompt_files = prompts_from_db()
         return cls(
             host=sip["HOST"],
             port=sip["PORT"],
-            trunks=parse_trunks(sip["TRUNKS"]),
+            trunks=trunks_from_db() + parse_trunks(sip.get("TRUNKS", "")),
             rtpengine=parse_address(sip["RTPENGINE"]),
             dtmf_listen=parse_address(sip["DTMF_LISTEN"]),
             prompts=Path(sip["PROMPTS"]),
-            phones=parse_phones(sip.get("PHONES", "")),
+            prompt_files=prompt_files,
+            menu_prompt_files=menu_prompt_files,
+            phones=phones_from_db(),
             requests_per_second=sip.get("REQUESTS_PER_SECOND", 50.0),
             request_burst=sip.get("REQUEST_BURST", 100),
         )
@@ -117,13 +127,30 @@ class SipConfig:
         return next((p for p in self.phones.values() if p.agent == agent), None)
 
     def trunk_for(self, host: str) -> Trunk | None:
+        """The IP-mode trunk whose allow-list holds `host` (registration trunks: stack.py)."""
         return next((t for t in self.trunks if t.allows(host)), None)
 
-    def prompt_path(self, prompt: str, language: str) -> Path | None:
-        """`prompt_files[(prompt, language)]`, else `prompts/<language>/<prompt>.wav`, else
-        `prompts/<prompt>.wav`."""
-        if (prompt, language) in self.prompt_files:
-            return self.prompt_files[(prompt, language)]
+    def registering_trunk(self, username: str) -> Trunk | None:
+        return next((t for t in self.trunks if t.username and t.username == username), None)
+
+    def ha1_for(self, username: str) -> str | None:
+        """The digest HA1 of an extension or of a registration trunk, None if unknown."""
+        phone = self.phones.get(username)
+        if phone is not None:
+            return phone.ha1 or None
+        trunk = self.registering_trunk(username)
+        return (trunk.ha1 or None) if trunk is not None else None
+
+    def prompt_path(self, prompt: str, language: str, dialed: str = "") -> Path | None:
+        """The call's own menu's prompt (by the number it dialed) in `language`, then in any
+        language; then `prompt_files[(prompt, language)]` (every menu), then any language;
+        then `prompts/<language>/<prompt>.wav`, then `prompts/<prompt>.wav`."""
+        for key in ((dialed, prompt, language), (dialed, prompt, "")):
+            if dialed and key in self.menu_prompt_files:
+                return self.menu_prompt_files[key]
+        for key in ((prompt, language), (prompt, "")):
+            if key in self.prompt_files:
+                return self.prompt_files[key]
         for candidate in (
             self.prompts / language / f"{prompt}.wav",
             self.prompts / f"{prompt}.wav",

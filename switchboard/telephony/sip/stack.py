@@ -90,7 +90,7 @@ class SippySide:
             return (req.genResponse(503, "Service Unavailable"), None, None)
         if method == "REGISTER":
             return self._register(req)
-        trunk = self.config.trunk_for(host)
+        trunk = self.config.trunk_for(host) or self._registered_trunk(host)
         if trunk is None:
             log.warning("refused %s from %s: not a configured trunk", method, host)
             return (req.genResponse(403, "Forbidden"), None, None)
@@ -110,7 +110,7 @@ class SippySide:
     def _register(self, req):
         """An operator's phone registers (sippy thread): digest auth, then one binding."""
         header = req.getHFBody("authorization").body if req.countHFs("authorization") else ""
-        extension = self._auth.check(header, "REGISTER", self._password_of)
+        extension = self._auth.check(header, "REGISTER", self.config.ha1_for)
         if extension is None:
             response = req.genResponse(401, "Unauthorized")
             response.appendHeader(SipHeader(name="www-authenticate", bodys=self._auth.challenge()))
@@ -132,12 +132,17 @@ class SippySide:
             response.appendHeader(SipHeader(name="contact", bodys=f"<{url}>;expires={granted}"))
         else:
             target = None
+        trunk = self.config.registering_trunk(extension)
+        if trunk is not None and extension not in self.config.phones:
+            # A carrier's device: its source address may now send us calls (sip/trunks.py).
+            source = req.getSource()[0]
+            self._trunk_registrations.register(trunk.name, source, granted, time.monotonic())
         self._to_engine(self._registered, extension, target, granted)
         return (response, None, None)
 
-    def _password_of(self, extension: str) -> str | None:
-        phone = self.config.phones.get(extension)
-        return phone.password if phone is not None else None
+    def _registered_trunk(self, host: str):
+        name = self._trunk_registrations.trunk_at(host, time.monotonic())
+        return next((t for t in self.config.trunks if t.name == name), None) if name else None
 
     def _sippy_ring(self, call: SipCall, leg: AgentLeg, binding: Binding, sdp: str, caller: str):
         if leg.state != "ringing":

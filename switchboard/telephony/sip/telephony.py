@@ -45,6 +45,7 @@ from .dtmf import digit_from_rtpengine
 from .limits import RateLimiter
 from .sdp import placeholder_answer
 from .stack import SippySide
+from .trunks import TrunkRegistrations
 
 log = logging.getLogger("switchboard.telephony.sip")
 
@@ -81,6 +82,7 @@ class SipTelephony(SippySide, Telephony):
         # Only touched in the sippy thread.
         self._limiter = RateLimiter(config.requests_per_second, config.request_burst)
         self._registrations = Registrations()
+        self._trunk_registrations = TrunkRegistrations()
         self._registration_waiters: dict[str, list[asyncio.Future]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -139,6 +141,7 @@ class SipTelephony(SippySide, Telephony):
         call.remote_sdp = sdp
         self._calls[call.id] = call
         call.caller = caller
+        call.dialed = dialed  # its menu's own prompts first
         call.media_ready = self._loop.create_future()
         self._send(CallArrived(call.id, caller, dialed))
 
@@ -305,7 +308,7 @@ class SipTelephony(SippySide, Telephony):
     async def _play(self, call: SipCall, prompt: str, language: str, repeat: int | None) -> None:
         # The engine plays the greeting right after `answer`: wait until rtpengine has the leg.
         await asyncio.shield(call.media_ready)
-        path = self.config.prompt_path(prompt, language)
+        path = self.config.prompt_path(prompt, language, call.dialed)
         duration = 0.0
         if call.state == "gone":
             return

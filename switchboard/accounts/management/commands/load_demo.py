@@ -14,6 +14,7 @@ class Command(BaseCommand):
     help = "Create (or complete) the demo company and print the demo logins."
 
     def handle(self, *args, **options):
+        loaded = []
         for app in apps.get_app_configs():
             if not app.name.startswith("switchboard."):
                 continue
@@ -24,6 +25,8 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(self.stdout)
-        from switchboard.accounts.demo import print_logins
-
-        print_logins(self.stdout)
+            loaded.append(module)
+        # The web logins first, then whatever else an app prints (e.g. SIP phones' logins).
+        for module in sorted(loaded, key=lambda m: m.__name__ != "switchboard.accounts.demo"):
+            if hasattr(module, "print_logins"):
+                module.print_logins(self.stdout)

@@ -54,21 +54,24 @@ class ExtensionForm(forms.ModelForm):
         return cleaned
 
 
+TRUNK_FIELDS = [
+    "name",
+    "active",
+    "inbound_mode",
+    "allowed_addresses",
+    "username",
+    "outbound_host",
+    "outbound_port",
+    "caller_id",
+]
+
+
 class TrunkForm(forms.ModelForm):
     password = _password_field(_("registration password"))
 
     class Meta:
         model = Trunk
-        fields = [
-            "name",
-            "active",
-            "inbound_mode",
-            "allowed_addresses",
-            "username",
-            "outbound_host",
-            "outbound_port",
-            "caller_id",
-        ]
+        fields = TRUNK_FIELDS
         widgets = {"allowed_addresses": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -76,7 +79,7 @@ class TrunkForm(forms.ModelForm):
         if self.errors:
             return cleaned
         existing = Trunk.objects.get(pk=self.instance.pk) if self.instance.pk else None
-        data = actions.TrunkData(**{f: cleaned.get(f) for f in self.Meta.fields})
+        data = actions.TrunkData(**{f: cleaned.get(f) for f in TRUNK_FIELDS})
         try:
             self.trunk_data = actions.validate_trunk(existing, data, cleaned.get("password"))
         except ValidationError as exc:

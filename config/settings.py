@@ -223,6 +223,8 @@ SWITCHBOARD = {
         # INVITE/REGISTER flood limit per source address (token bucket), then 503.
         "REQUESTS_PER_SECOND": envfloat("SWITCHBOARD_SIP_REQUESTS_PER_SECOND", 50, minimum=0.01),
         "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
+        # How often a running engine reads trunks, extensions and prompts again (admin changes).
+        "RELOAD_SECONDS": envfloat("SWITCHBOARD_SIP_RELOAD_SECONDS", 30, minimum=1),
     },
 }
 

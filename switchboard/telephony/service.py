@@ -118,6 +118,15 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
     engine = Engine(setup, carrier, layer, engine_id=engine_id, tick_seconds=options.tick_seconds)
     await engine.start()
     running = RunningFloor(engine, carrier, interrupted=interrupted)
+    if options.telephony == "sip":
+        from django.conf import settings
+
+        from .sip.refresh import keep_fresh
+
+        every = settings.SWITCHBOARD["SIP"].get("RELOAD_SECONDS", 30.0)
+        running.tasks.append(
+            asyncio.create_task(keep_fresh(carrier, SipConfig.from_settings, every))
+        )
     if options.bots:
         breaks = tuple(sorted(setup.break_reasons))
         for card in setup.agents.values():

@@ -213,3 +213,22 @@ def test_a_replaced_prompt_leaves_one_row_and_one_file(
     assert first.pk == second.pk
     assert Prompt.objects.get().duration_ms == 400
     assert [p.name for p in (media_root / "prompts").iterdir()] == [Path(second.audio.name).name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_sip_side_picks_up_admin_changes_but_keeps_its_ports(agent):
+    import dataclasses
+
+    from switchboard.telephony.sip import SipTelephony
+    from switchboard.telephony.sip.refresh import refresh_once
+    from tests.conftest import run_async
+
+    telephony = SipTelephony(dataclasses.replace(SipConfig.from_settings(), port=5999))
+    assert telephony.config.phones == {}
+    check_save_extension(None, user=agent, number="1001", password="long-secret")
+    check_save_trunk(None, TrunkData(name="carrier", allowed_addresses="203.0.113.7"))
+    assert run_async(refresh_once(telephony, SipConfig.from_settings)) is True
+    assert telephony.config.port == 5999  # addresses need a restart
+    assert set(telephony.config.phones) == {"1001"}
+    assert telephony.config.trunk_for("203.0.113.7").name == "carrier"
+    assert run_async(refresh_once(telephony, SipConfig.from_settings)) is False

@@ -6,6 +6,7 @@ someone uploaded is never replaced.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from switchboard.acd.models import IvrMenu
 from switchboard.telephony import prompts
@@ -53,4 +54,6 @@ class Command(BaseCommand):
                 menu=None, name="music", language="", data=prompts.music(), generated=True
             )
             made += 1
-        self.stdout.write(f"Demo prompts: {made} made, {kept} kept.")
+        self.stdout.write(
+            _("Demo prompts: %(made)d made, %(kept)d kept.") % {"made": made, "kept": kept}
+        )

@@ -6,6 +6,7 @@ Exits with an error (status 1) naming what is wrong; prints what it found otherw
 import asyncio
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from switchboard.acd.models import IvrMenu
 from switchboard.telephony.media import MediaClient, MediaError
@@ -19,11 +20,15 @@ async def _ping(address: tuple[str, int]) -> str | None:
     """None if rtpengine answered, else why not."""
     try:
         async with MediaClient(*address, timeout=0.5, retries=2) as media:
-            return None if await media.ping() else "it answered, but not with pong"
+            return None if await media.ping() else _("it answered, but not with pong")
     except MediaError as exc:
         return str(exc) or exc.__class__.__name__
     except OSError as exc:
         return str(exc)
+
+
+def _address(pair: tuple[str, int]) -> str:
+    return f"{pair[0]}:{pair[1]}"
 
 
 class Command(BaseCommand):
@@ -33,53 +38,67 @@ class Command(BaseCommand):
         try:
             config = SipConfig.from_settings()
         except SipConfigError as exc:
-            raise CommandError(f"SIP settings: {exc}") from None
+            raise CommandError(_("SIP settings: %(error)s") % {"error": exc}) from None
         out = self.stdout
         problems: list[str] = []
-        out.write(f"SIP: listening on {config.host}:{config.port} (UDP)")
-        out.write(f"rtpengine: ng control at {config.rtpengine[0]}:{config.rtpengine[1]}")
+        out.write(
+            _("SIP: listening on %(address)s (UDP)")
+            % {"address": _address((config.host, config.port))}
+        )
+        out.write(
+            _("rtpengine: ng control at %(address)s") % {"address": _address(config.rtpengine)}
+        )
         why = asyncio.run(_ping(config.rtpengine))
         if why is None:
-            out.write("  answers ping: yes")
+            out.write(_("  answers ping: yes"))
         else:
             problems.append(
-                f"rtpengine at {config.rtpengine[0]}:{config.rtpengine[1]} does not answer "
-                f"({why}); start it (docs/sip.md) or set SWITCHBOARD_RTPENGINE"
+                _(
+                    "rtpengine at %(address)s does not answer (%(why)s); start it "
+                    "(docs/sip.md) or set SWITCHBOARD_RTPENGINE"
+                )
+                % {"address": _address(config.rtpengine), "why": why}
             )
         out.write(
-            f"DTMF events from rtpengine expected on {config.dtmf_listen[0]}:{config.dtmf_listen[1]}"
+            _("DTMF events from rtpengine expected on %(address)s")
+            % {"address": _address(config.dtmf_listen)}
         )
 
-        out.write(f"Trunks ({len(config.trunks)} active):")
+        out.write(_("Trunks (%(count)d active):") % {"count": len(config.trunks)})
         for trunk in config.trunks:
-            inbound = (
-                f"registers as {trunk.username!r}"
-                if trunk.username
-                else "from " + ", ".join(str(n) for n in trunk.networks)
-            )
-            outbound = (
-                f"out to {trunk.outbound[0]}:{trunk.outbound[1]} as {trunk.caller_id or '(no caller ID)'}"
-                if trunk.outbound
-                else "no outbound"
-            )
+            if trunk.username:
+                inbound = _("registers as %(name)s") % {"name": trunk.username}
+            else:
+                inbound = _("from %(networks)s") % {
+                    "networks": ", ".join(str(n) for n in trunk.networks)
+                }
+            if trunk.outbound:
+                outbound = _("out to %(address)s as %(caller_id)s") % {
+                    "address": _address(trunk.outbound),
+                    "caller_id": trunk.caller_id or _("(no caller ID)"),
+                }
+            else:
+                outbound = _("no outbound")
             out.write(f"  {trunk.name}: {inbound}; {outbound}")
             if trunk.username and not trunk.ha1:
-                problems.append(f"trunk {trunk.name!r} registers but has no password")
+                problems.append(
+                    _("trunk %(name)s registers but has no password") % {"name": trunk.name}
+                )
         if not config.trunks:
-            problems.append("no active trunk: nobody can call in (add one in admin)")
+            problems.append(_("no active trunk: nobody can call in (add one in admin)"))
         inactive = Trunk.objects.filter(active=False).count()
         if inactive:
-            out.write(f"  ({inactive} inactive)")
+            out.write(_("  (%(count)d inactive)") % {"count": inactive})
 
         extensions = Extension.objects.select_related("user").order_by("number")
-        out.write(f"Extensions ({len(config.phones)} can register):")
+        out.write(_("Extensions (%(count)d can register):") % {"count": len(config.phones)})
         for extension in extensions:
-            state = "active" if extension.active else "inactive"
+            state = _("active") if extension.active else _("inactive")
             if not extension.ha1:
-                state += ", NO PASSWORD"
+                state += ", " + _("NO PASSWORD")
             out.write(f"  {extension.number}: {extension.user.get_username()} ({state})")
 
-        out.write("Prompts:")
+        out.write(_("Prompts:"))
         for menu in IvrMenu.objects.filter(active=True).order_by("dialed_number"):
             languages = ("bn", "en") if menu.ask_language else ("bn",)
             missing = [
@@ -90,15 +109,20 @@ class Command(BaseCommand):
             ]
             if missing:
                 problems.append(
-                    f"menu {menu.dialed_number}: no WAV for {', '.join(missing)} "
-                    "(upload in admin, or run make_demo_prompts)"
+                    _(
+                        "menu %(number)s: no WAV for %(missing)s (upload in admin, or run "
+                        "make_demo_prompts)"
+                    )
+                    % {"number": menu.dialed_number, "missing": ", ".join(missing)}
                 )
             else:
-                out.write(f"  {menu.dialed_number}: all prompts found")
+                out.write(_("  %(number)s: all prompts found") % {"number": menu.dialed_number})
         if config.prompt_path("music", "") is None:
-            problems.append("no music on hold (upload a 'music' prompt, or run make_demo_prompts)")
+            problems.append(
+                _("no music on hold (upload a “music” prompt, or run make_demo_prompts)")
+            )
         else:
-            out.write("  music on hold: found")
+            out.write(_("  music on hold: found"))
         if problems:
-            raise CommandError("SIP check failed:\n  - " + "\n  - ".join(problems))
-        out.write(self.style.SUCCESS("SIP check passed."))
+            raise CommandError(_("SIP check failed:") + "\n  - " + "\n  - ".join(problems))
+        out.write(self.style.SUCCESS(_("SIP check passed.")))

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from switchboard.telephony import actions
@@ -139,10 +143,14 @@ class ExtensionAdmin(admin.ModelAdmin):
     def has_password(self, obj):
         return obj.has_password
 
+    def get_readonly_fields(self, request, obj=None):
+        # A phone changes hands by giving the new person an extension of their own.
+        return ("user",) if obj is not None else ()
+
     def save_model(self, request, obj, form, change):
         saved = actions.do_save_extension(
             Extension.objects.get(pk=obj.pk) if change else None,
-            user=form.cleaned_data["user"],
+            user=form.cleaned_data.get("user"),
             number=form.cleaned_data["number"],
             active=form.cleaned_data["active"],
             password=form.cleaned_data.get("password") or None,
@@ -169,9 +177,38 @@ class TrunkAdmin(admin.ModelAdmin):
 @admin.register(Prompt)
 class PromptAdmin(admin.ModelAdmin):
     form = PromptForm
-    list_display = ("name", "language", "menu", "duration_ms", "generated", "updated_at")
+    list_display = ("name", "language", "menu", "duration_ms", "generated", "listen")
     list_filter = ("name", "language", "generated")
-    readonly_fields = ("duration_ms", "generated")
+    readonly_fields = ("listen", "duration_ms", "generated")
+
+    @admin.display(description=_("listen"))
+    def listen(self, obj):
+        if obj is None or not obj.pk:
+            return "-"
+        url = reverse("admin:telephony_prompt_audio", args=[obj.pk])
+        label = _("Play %(prompt)s") % {"prompt": obj}
+        return format_html(
+            '<audio controls preload="none" src="{}" aria-label="{}"></audio>', url, label
+        )
+
+    def get_urls(self):
+        audio = path(
+            "<int:prompt_id>/audio/",
+            self.admin_site.admin_view(self.audio_view),
+            name="telephony_prompt_audio",
+        )
+        return [audio, *super().get_urls()]
+
+    def audio_view(self, request, prompt_id: int):
+        """The WAV itself, for the admin's player (media files are not served publicly)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        prompt = get_object_or_404(Prompt, pk=prompt_id)
+        try:
+            handle = prompt.audio.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, content_type="audio/wav")
 
     def save_model(self, request, obj, form, change):
         audio = getattr(form, "audio", None)

@@ -129,3 +129,20 @@ def test_an_uploaded_prompt_is_converted_and_a_wrong_file_is_explained(
     assert prompt.duration_ms == 500 and not prompt.generated
     header = prompt.audio.read()[:44]
     assert header[22:24] == b"\x01\x00" and header[24:28] == (8000).to_bytes(4, "little")
+
+
+def test_an_uploaded_prompt_can_be_heard_in_admin_and_only_by_staff(
+    admin_client_, agent_client, settings, tmp_path
+):
+    from switchboard.telephony.actions import check_save_prompt
+
+    settings.MEDIA_ROOT = tmp_path
+    data = wav(seconds=0.2)
+    prompt = check_save_prompt(menu=None, name="music", language="", data=data)
+    page = admin_client_.get(f"/admin/telephony/prompt/{prompt.pk}/change/").content.decode()
+    audio_url = f"/admin/telephony/prompt/{prompt.pk}/audio/"
+    assert f'<audio controls preload="none" src="{audio_url}"' in page
+    response = admin_client_.get(audio_url)
+    assert response["Content-Type"] == "audio/wav"
+    assert b"".join(response.streaming_content) == data
+    assert agent_client.get(audio_url).status_code == 302  # to the admin's login

@@ -218,3 +218,15 @@ def upload_prompt(
         raise ValidationError({"audio": _("The file is larger than 20 MB.")})
     prompt = actions.check_save_prompt(menu=menu, name=name, language=language, data=audio.read())
     return Status(201, prompt)
+
+
+@router.delete(
+    "/prompts/{int:prompt_id}",
+    response={204: None, 404: ErrorOut, **INPUT_ERRORS},
+    summary="Remove a prompt",
+)
+def delete_prompt(request, prompt_id: int):
+    """Callers then hear the prompt for every menu, or the prompts folder's, if any."""
+    _require(request, "telephony.delete_prompt")
+    actions.do_delete_prompt(get_object_or_404(Prompt, pk=prompt_id))
+    return Status(204, None)

@@ -293,8 +293,10 @@ def do_save_prompt(*, menu, name, language, audio: bytes, duration_ms: int, gene
     try:
         with transaction.atomic():
             prompt = (
+                # Ordered by pk: the default order joins the menu, which FOR UPDATE cannot take.
                 Prompt.objects.select_for_update()
                 .filter(menu=menu, name=name, language=language)
+                .order_by("pk")
                 .first()
             ) or Prompt(menu=menu, name=name, language=language)
             old = prompt.audio.name if prompt.pk else None

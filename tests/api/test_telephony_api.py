@@ -167,3 +167,33 @@ def test_the_telephony_endpoints_are_in_the_openapi_schema(role_admin_client):
         assert path in paths
     upload = paths["/api/telephony/prompts"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
+
+
+def test_a_prompt_removed_through_the_api_takes_its_file_along(
+    role_admin_client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from switchboard.telephony.actions import check_save_prompt
+
+    settings.MEDIA_ROOT = tmp_path
+    prompt = check_save_prompt(menu=None, name="music", language="", data=wav())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = role_admin_client.delete(f"/api/telephony/prompts/{prompt.pk}")
+    assert response.status_code == 204
+    assert not Prompt.objects.exists()
+    assert list((tmp_path / "prompts").iterdir()) == []
+    assert role_admin_client.delete(f"/api/telephony/prompts/{prompt.pk}").status_code == 404
+
+
+def test_listing_extensions_costs_the_same_queries_for_one_or_many(
+    role_admin_client, agent, other_agent, supervisor, django_assert_num_queries
+):
+    from switchboard.telephony.actions import check_save_extension
+
+    check_save_extension(None, user=agent, number="1001", password="long-secret")
+    role_admin_client.get("/api/telephony/extensions")  # sessions, permissions cached
+    with django_assert_num_queries(5) as one:  # session, user, permissions, extensions
+        role_admin_client.get("/api/telephony/extensions")
+    check_save_extension(None, user=other_agent, number="1002", password="long-secret")
+    check_save_extension(None, user=supervisor, number="1100", password="long-secret")
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(role_admin_client.get("/api/telephony/extensions").json()) == 3

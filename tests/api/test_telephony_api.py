@@ -191,7 +191,7 @@ def test_listing_extensions_costs_the_same_queries_for_one_or_many(
 
     check_save_extension(None, user=agent, number="1001", password="long-secret")
     role_admin_client.get("/api/telephony/extensions")  # sessions, permissions cached
-    with django_assert_num_queries(5) as one:  # session, user, permissions, extensions
+    with django_assert_num_queries(5) as one:
         role_admin_client.get("/api/telephony/extensions")
     check_save_extension(None, user=other_agent, number="1002", password="long-secret")
     check_save_extension(None, user=supervisor, number="1100", password="long-secret")

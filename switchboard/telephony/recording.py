@@ -46,10 +46,7 @@ def _alaw_to_linear(code: int) -> int:
     code ^= 0x55
     exponent = (code >> 4) & 0x07
     mantissa = code & 0x0F
-    if exponent == 0:
-        value = (mantissa << 4) + 8
-    else:
-        value = ((mantissa << 4) + 0x108) << (exponent - 1)
+    value = (mantissa << 4) + 8 if exponent == 0 else ((mantissa << 4) + 0x108) << (exponent - 1)
     return value if code & 0x80 else -value
 
 

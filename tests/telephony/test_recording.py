@@ -88,7 +88,9 @@ def test_another_codec_is_refused_by_name():
 
 def rtp(sequence, timestamp, ssrc, payload, payload_type=PCMA, marker=False) -> bytes:
     return (
-        struct.pack("!BBHII", 0x80, payload_type | (0x80 if marker else 0), sequence, timestamp, ssrc)
+        struct.pack(
+            "!BBHII", 0x80, payload_type | (0x80 if marker else 0), sequence, timestamp, ssrc
+        )
         + payload
     )
 
@@ -200,7 +202,7 @@ def test_rtp_with_csrcs_an_extension_and_padding_gives_only_its_payload():
         (b"", "shorter than its header"),
         (b"\x0a\x0d\x0d\x0a" + b"\x00" * 40, "not a pcap"),
         (pcap(side(CALLER_PORT, 1, 0.0, 3))[:-10], "truncated"),
-        (pcap(side(CALLER_PORT, 1, 0.0, 3))[:24 + 8], "truncated"),
+        (pcap(side(CALLER_PORT, 1, 0.0, 3))[: 24 + 8], "truncated"),
         (pcap([]), "no G.711 audio"),
         (pcap(side(CALLER_PORT, 1, 0.0, 3, pt=18)), "no G.711 audio"),
     ],

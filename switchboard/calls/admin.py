@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from switchboard.calls.models import Call
+from switchboard.calls.models import Call, Recording
 
 
 @admin.register(Call)
@@ -25,3 +25,27 @@ class CallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # call records are never deleted by hand
+
+
+@admin.register(Recording)
+class RecordingAdmin(admin.ModelAdmin):
+    """Read-only: recordings are made by the engine and its background worker."""
+
+    list_display = ("created_at", "call", "status", "duration_seconds", "channels")
+    list_filter = ("status",)
+    search_fields = ("call__id", "call__caller_number")
+    raw_id_fields = ("call",)
+    list_select_related = ("call",)
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -222,6 +222,8 @@ SWITCHBOARD = {
         # INVITE/REGISTER flood limit per source address (token bucket), then 503.
         "REQUESTS_PER_SECOND": envfloat("SWITCHBOARD_SIP_REQUESTS_PER_SECOND", 50, minimum=0.01),
         "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
+        # rtpengine's --recording-dir (run it with --recording-method=pcap); empty: no recording.
+        "RECORDING_DIR": envstr("SWITCHBOARD_RTPENGINE_RECORDING_DIR", ""),
     },
 }
 

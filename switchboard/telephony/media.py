@@ -236,3 +236,16 @@ class MediaClient:
         `<recording-dir>/metadata/rtpengine-meta-<call-id>-<random>.txt` appears then (its
         first line names the pcap): the sign the pcap is complete."""
         return await self.command("stop recording", call_id=call_id)
+
+
+def local_port(query: dict[str, Any], tag: str) -> int | None:
+    """rtpengine's RTP port facing participant `tag`, from a `query` reply: where that
+    participant's packets arrive (and so their destination port in a recording's pcap)."""
+    try:
+        for media in query["tags"][tag]["medias"]:
+            for stream in media.get("streams", ()):
+                if "RTCP" not in stream.get("flags", ()):
+                    return int(stream["local port"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None

@@ -310,3 +310,35 @@ def channel_rms(path: Path) -> list[float]:
         side = samples[c::channels]
         result.append((sum(s * s for s in side) / len(side)) ** 0.5 if side else 0.0)
     return result
+
+
+def demo_conversation(seconds: float, *, seed: int = 0) -> array:
+    """A stereo stand-in for a conversation (the virtual carrier's recordings): the caller
+    (left, a higher voice) and the operator (right) take turns of a second or two, each
+    turn a voiced buzz with syllables, so a player shows and plays two people talking."""
+    import math
+    import random
+
+    rng = random.Random(seed)
+    frames = max(1, round(seconds * SAMPLE_RATE))
+
+    def utterance(pitch: float) -> array:
+        length = 2 * SAMPLE_RATE
+        out = array("h", bytes(2 * length))
+        for n in range(length):
+            t = n / SAMPLE_RATE
+            envelope = math.sin(math.pi * 4 * t) ** 2  # four syllables a second
+            voice = sum(math.sin(2 * math.pi * pitch * k * t) / k for k in (1, 2, 3, 5))
+            out[n] = int(6000 * envelope * voice)
+        return out
+
+    voices = (utterance(190.0), utterance(120.0))
+    stereo = array("h", bytes(4 * frames))
+    at, speaker = round(0.3 * SAMPLE_RATE), 0
+    while at < frames:
+        turn = voices[speaker][: rng.randrange(SAMPLE_RATE, 2 * SAMPLE_RATE)]
+        turn = turn[: frames - at]
+        stereo[2 * at + speaker : 2 * (at + len(turn)) : 2] = turn
+        at += len(turn) + rng.randrange(SAMPLE_RATE // 5, SAMPLE_RATE // 2)
+        speaker = 1 - speaker
+    return stereo

@@ -334,11 +334,11 @@ def demo_conversation(seconds: float, *, seed: int = 0) -> array:
 
     voices = (utterance(190.0), utterance(120.0))
     stereo = array("h", bytes(4 * frames))
-    at, speaker = round(0.3 * SAMPLE_RATE), 0
+    at, speaker = round(0.2 * SAMPLE_RATE), 0
     while at < frames:
-        turn = voices[speaker][: rng.randrange(SAMPLE_RATE, 2 * SAMPLE_RATE)]
+        turn = voices[speaker][: rng.randrange(SAMPLE_RATE * 6 // 10, SAMPLE_RATE * 14 // 10)]
         turn = turn[: frames - at]
         stereo[2 * at + speaker : 2 * (at + len(turn)) : 2] = turn
-        at += len(turn) + rng.randrange(SAMPLE_RATE // 5, SAMPLE_RATE // 2)
+        at += len(turn) + rng.randrange(SAMPLE_RATE // 10, SAMPLE_RATE * 3 // 10)
         speaker = 1 - speaker
     return stereo

@@ -101,7 +101,7 @@ class VirtualCarrier(Telephony):
         hourly: Sequence[float] | None = None,
         call_log: str = "",
         recording_dir: str = "",
-        max_recording_seconds: float = 60.0,
+        max_recording_seconds: float = 20.0,
     ) -> None:
         if speed <= 0 or calls_per_hour < 0:
             raise ValueError("speed must be positive and the call rate not negative")

@@ -6,7 +6,8 @@ asks it (`start recording`) to write every packet it receives on the call into
 caller, since the pcap tells the sides apart only by address. When the call is deleted
 rtpengine closes the pcap and renames its metadata file into `DIR/metadata/` (its first
 line names the pcap): then the pcap is complete and `RecordingSaved` goes to the engine,
-which has it converted in the background. rtpengine's own recording daemon, which would
+which has it converted in the background. A `stop recording` then `start recording` makes
+another pcap (measured): each becomes a recording of the call, in order. rtpengine's own recording daemon, which would
 mix the audio, needs its kernel module; we do not use it.
 """
 
@@ -52,31 +53,35 @@ class SipRecording:
         call.recording_port = port
 
     async def _recording_closed(self, call) -> None:
-        """After rtpengine's `delete`: find the finished pcap, tell the engine."""
+        """After rtpengine's `delete`: find the finished pcaps, tell the engine."""
         folder = self.config.recording_dir
-        pcap = None
+        pcaps = None
         for _ in range(int(_CLOSE_WAIT_S / 0.05)):
-            pcap = await asyncio.to_thread(finished_pcap, folder, call.id)
-            if pcap is not None:
+            pcaps = await asyncio.to_thread(finished_pcaps, folder, call.id)
+            if pcaps:
                 break
             await asyncio.sleep(0.05)
-        if pcap is None:
+        if not pcaps:
             log.error("call %s: rtpengine wrote no finished recording in %s", call.id, folder)
             return
-        self._send(RecordingSaved(call.id, str(pcap), call.recording_port))
+        for pcap in pcaps:
+            self._send(RecordingSaved(call.id, str(pcap), call.recording_port))
 
 
-def finished_pcap(folder: Path, call_id: str) -> Path | None:
-    """The call's pcap once rtpengine has closed it (its metadata file names it), else None."""
-    for meta in sorted((folder / "metadata").glob(f"rtpengine-meta-{call_id}-*.txt")):
+def finished_pcaps(folder: Path, call_id: str) -> list[Path] | None:
+    """The call's pcaps, oldest first, once rtpengine has closed them all (each one's
+    metadata file, renamed out of `tmp/` on closing, names it); None while one is open."""
+    if any((folder / "tmp").glob(f"rtpengine-meta-{call_id}-*")):
+        return None
+    found = []
+    for meta in (folder / "metadata").glob(f"rtpengine-meta-{call_id}-*.txt"):
         try:
             first = meta.read_text(errors="replace").splitlines()[0].strip()
         except (OSError, IndexError):
             continue
         pcap = Path(first)
+        if not pcap.is_file():  # the daemon may see the folder under another path
+            pcap = folder / "pcaps" / pcap.name
         if pcap.is_file():
-            return pcap
-        local = folder / "pcaps" / pcap.name  # the daemon may see the folder under another path
-        if local.is_file():
-            return local
-    return None
+            found.append(pcap)
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name)) or None

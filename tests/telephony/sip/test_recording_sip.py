@@ -21,7 +21,7 @@ from switchboard.telephony.media import MediaClient, local_port
 from switchboard.telephony.recording import ALAW, channel_rms, pcap_to_wav
 from switchboard.telephony.setup import load_setup
 from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
-from switchboard.telephony.sip.recording import finished_pcap
+from switchboard.telephony.sip.recording import finished_pcaps
 from tests.conftest import run_async
 
 from ..conftest import NASREEN
@@ -90,10 +90,10 @@ async def test_rtpengine_records_both_sides_of_a_call_into_a_pcap_we_make_a_wav_
                 await loop.sock_sendto(caller, from_caller, ("127.0.0.1", to_caller))
                 await loop.sock_sendto(callee, from_callee, ("127.0.0.1", to_callee))
                 await asyncio.sleep(0.02)
-            assert finished_pcap(recording_rtpengine.recording_dir, call) is None  # still open
+            assert finished_pcaps(recording_rtpengine.recording_dir, call) is None  # still open
             await media.delete(call)
-    pcap_file = finished_pcap(recording_rtpengine.recording_dir, call)
-    assert pcap_file is not None and pcap_file.name.startswith(call)
+    [pcap_file] = finished_pcaps(recording_rtpengine.recording_dir, call)
+    assert pcap_file.name.startswith(call)
     info = pcap_to_wav(pcap_file, tmp_path / "call.wav", port)
     assert info.packets == (25, 25)
     assert info.duration == pytest.approx(0.5, abs=0.1)
@@ -101,16 +101,23 @@ async def test_rtpengine_records_both_sides_of_a_call_into_a_pcap_we_make_a_wav_
     assert left > 3000 and right > 3000
 
 
-async def test_stop_recording_closes_the_pcap_while_the_call_goes_on(recording_rtpengine):
+async def test_stop_recording_closes_the_pcap_and_a_new_start_makes_another(
+    recording_rtpengine,
+):
     call = uuid.uuid4().hex
+    folder = recording_rtpengine.recording_dir
     async with MediaClient(*recording_rtpengine.ng_address) as media:
         await media.offer(call, "caller", sdp(free_port()))
         await media.answer(call, "caller", "callee", sdp(free_port(), session=2))
         await media.start_recording(call)
         await media.stop_recording(call)
-        assert finished_pcap(recording_rtpengine.recording_dir, call) is not None
-        assert set((await media.query(call))["tags"]) == {"caller", "callee"}
+        [first] = finished_pcaps(folder, call)
+        assert set((await media.query(call))["tags"]) == {"caller", "callee"}  # goes on
+        await media.start_recording(call)
+        assert finished_pcaps(folder, call) is None  # the second one is open
         await media.delete(call)
+    pcaps = finished_pcaps(folder, call)
+    assert len(pcaps) == 2 and pcaps[0] == first
 
 
 # -- the whole way: a SIPp caller, the engine, a SIPp phone that talks back --------------------

@@ -14,6 +14,7 @@ engine's event loop.
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -169,8 +170,6 @@ class Telephony(abc.ABC):
     def record(self, call: str, on: bool) -> None:
         """Start recording the conversation (then RecordingSaved once the call is over), or
         stop. A network that cannot record says so in its log and the call goes on."""
-        import logging
-
         logging.getLogger("switchboard.telephony").warning(
             "%s cannot record calls (call %s)", type(self).__name__, call
         )

@@ -67,7 +67,10 @@ def run_conversion(recording_id: int) -> Recording:
     recording.sample_rate = info.sample_rate
     recording.channels = info.channels
     recording.save()
-    source.unlink(missing_ok=True)  # the WAV holds it all now
+    try:
+        source.unlink(missing_ok=True)  # the WAV holds it all now
+    except OSError as exc:  # rtpengine's folder may not be ours to write: keep going
+        log.warning("recording %s: could not remove %s: %s", recording.pk, source, exc)
     return recording
 
 

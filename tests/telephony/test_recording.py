@@ -264,3 +264,15 @@ def test_the_datagrams_of_a_pcap_carry_their_addresses_and_times():
     assert datagram.destination == ("127.0.0.1", 5678)
     assert datagram.payload == b"hello"
     assert datagram.time == pytest.approx(1_800_000_000.25)
+
+
+def test_rtpengines_port_facing_a_participant_is_read_from_a_query_reply():
+    from switchboard.telephony.media import local_port
+
+    rtcp = {"local port": 30001, "flags": ["RTCP", "filled"]}
+    rtp = {"local port": 30000, "flags": ["RTP", "filled"]}
+    reply = {"tags": {"caller": {"medias": [{"streams": [rtcp, rtp]}]}}}
+    assert local_port(reply, "caller") == 30000
+    assert local_port(reply, "callee") is None
+    assert local_port({"tags": {"caller": {"medias": [{"streams": []}]}}}, "caller") is None
+    assert local_port({}, "caller") is None

@@ -276,3 +276,9 @@ def test_rtpengines_port_facing_a_participant_is_read_from_a_query_reply():
     assert local_port(reply, "callee") is None
     assert local_port({"tags": {"caller": {"medias": [{"streams": []}]}}}, "caller") is None
     assert local_port({}, "caller") is None
+
+
+@given(st.binary(max_size=400), st.sampled_from([PCMA, PCMU]))
+def test_decoding_a_payload_is_the_table_applied_to_every_byte(payload, pt):
+    table = ALAW if pt == PCMA else ULAW
+    assert list(decode_g711(payload, pt)) == [table[b] for b in payload]

@@ -12,7 +12,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,7 +168,7 @@ def _write_timeline(call: Call, user, disposition: Disposition, notes: str) -> N
         "outcome": call.outcome,
         "talk_seconds": call.talk_seconds,
         "caller_number": call.caller_number,
-        "url": reverse("calls:detail", args=[call.pk]),
+        "url": call.get_absolute_url(),
     }
     existing = Activity.objects.filter(
         contact_id=call.contact_id, kind=ActivityKind.CALL, author=user, data__call=str(call.pk)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from switchboard.calls.models import Call, Recording
 
@@ -31,12 +33,16 @@ class CallAdmin(admin.ModelAdmin):
 class RecordingAdmin(admin.ModelAdmin):
     """Read-only: recordings are made by the engine and its background worker."""
 
-    list_display = ("created_at", "call", "status", "duration_seconds", "channels")
+    list_display = ("created_at", "call", "status", "duration_seconds", "channels", "call_page")
     list_filter = ("status",)
     search_fields = ("call__id", "call__caller_number")
     raw_id_fields = ("call",)
     list_select_related = ("call",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("call page"))
+    def call_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.call.get_absolute_url(), _("Play"))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -103,6 +103,11 @@ class Call(models.Model):
     def is_open(self) -> bool:
         return self.ended_at is None
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("calls:detail", args=[self.pk])
+
 
 class RecordingStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")

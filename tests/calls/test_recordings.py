@@ -204,3 +204,23 @@ def test_the_api_lists_a_calls_recordings_with_their_audio_link(supervisor_clien
 def test_the_admin_shows_recordings_read_only(admin_client_, ready):
     assert admin_client_.get(f"/admin/calls/recording/{ready.pk}/change/").status_code == 200
     assert admin_client_.get("/admin/calls/recording/add/").status_code == 403
+
+
+def test_the_admin_lists_recordings_with_a_link_to_the_call_page(admin_client_, ready):
+    page = admin_client_.get("/admin/calls/recording/").content.decode()
+    assert f'href="/calls/{ready.call_id}/"' in page
+
+
+def test_a_call_entry_on_the_contact_timeline_opens_the_call_page(agent, call):
+    from switchboard.acd.models import Disposition, Queue
+    from switchboard.calls.actions import check_set_disposition
+    from switchboard.contacts.actions import ContactData, check_create_contact
+    from switchboard.contacts.models import Activity, ActivityKind
+
+    contact = check_create_contact(ContactData(first_name="Nasreen", phones=["+8801711000001"]))
+    queue = Queue.objects.create(code="info", name_en="Information")
+    queue.dispositions.add(Disposition.objects.create(code="info_given", name_en="Information"))
+    Call.objects.filter(pk=call.pk).update(contact=contact, queue=queue, ended_at=timezone.now())
+    check_set_disposition(str(call.pk), agent, "info_given", "")
+    entry = Activity.objects.get(contact=contact, kind=ActivityKind.CALL)
+    assert entry.data["url"] == f"/calls/{call.pk}/"

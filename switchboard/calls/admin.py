@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from switchboard.calls.models import Call, Recording
+from switchboard.calls.models import Call, Recording, RecordingStatus
 
 
 @admin.register(Call)
@@ -39,6 +40,24 @@ class RecordingAdmin(admin.ModelAdmin):
     raw_id_fields = ("call",)
     list_select_related = ("call",)
     date_hierarchy = "created_at"
+    actions = ["convert_again"]
+
+    @admin.action(description=_("Convert the failed recordings again"))
+    def convert_again(self, request, queryset):
+        from switchboard.calls.tasks import convert_recording
+
+        failed = list(queryset.filter(status=RecordingStatus.FAILED).values_list("pk", flat=True))
+        for pk in failed:
+            convert_recording.enqueue(pk)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d recording queued for conversion.",
+                "%(count)d recordings queued for conversion.",
+                len(failed),
+            )
+            % {"count": len(failed)},
+        )
 
     @admin.display(description=_("call page"))
     def call_page(self, obj):

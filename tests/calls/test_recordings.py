@@ -224,3 +224,20 @@ def test_a_call_entry_on_the_contact_timeline_opens_the_call_page(agent, call):
     check_set_disposition(str(call.pk), agent, "info_given", "")
     entry = Activity.objects.get(contact=contact, kind=ActivityKind.CALL)
     assert entry.data["url"] == f"/calls/{call.pk}/"
+
+
+def test_an_admin_converts_a_failed_recording_again_once_its_pcap_is_back(
+    admin_client_, call, tmp_path
+):
+    source = tmp_path / "back.pcap"
+    recording = Recording.objects.create(call=call, source=str(source), caller_port=CALLER_PORT)
+    assert run_conversion(recording.pk).status == RecordingStatus.FAILED
+    source.write_bytes(two_sided_pcap(tmp_path).read_bytes())
+    response = admin_client_.post(
+        "/admin/calls/recording/",
+        {"action": "convert_again", "_selected_action": [recording.pk]},
+        follow=True,
+    )
+    assert "1 recording queued for conversion." in response.content.decode()
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.READY

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.http import Http404
@@ -76,12 +77,13 @@ def run_conversion(recording_id: int) -> Recording:
 
 def get_recording_for_user(user, recording_id) -> Recording:
     """A recording the user may hear: the call's operator, or anyone who watches the floor
-    (calls/access.py decides, as for the call itself)."""
+    (calls/access.py decides, as for the call itself). PermissionDenied before Http404 for
+    those who may see no call at all, so they cannot probe which recordings exist."""
+    if not user.is_authenticated or not user.has_perm("calls.view_call"):
+        raise PermissionDenied
     try:
-        recording = Recording.objects.only("call_id").get(pk=recording_id)
+        recording = Recording.objects.get(pk=recording_id)
     except (Recording.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    call = get_call_for_user(user, recording.call_id)
-    recording = Recording.objects.get(pk=recording.pk)
-    recording.call = call
+    recording.call = get_call_for_user(user, recording.call_id)
     return recording

@@ -241,3 +241,7 @@ def test_an_admin_converts_a_failed_recording_again_once_its_pcap_is_back(
     assert "1 recording queued for conversion." in response.content.decode()
     recording.refresh_from_db()
     assert recording.status == RecordingStatus.READY
+
+
+def test_someone_without_a_role_cannot_tell_which_recordings_exist(outsider_client, ready):
+    assert outsider_client.get(f"/calls/recordings/{ready.pk + 99}/audio/").status_code == 403

@@ -225,6 +225,8 @@ SWITCHBOARD = {
         "REQUEST_BURST": envint("SWITCHBOARD_SIP_REQUEST_BURST", 100, minimum=1),
         # How often a running engine reads trunks, extensions and prompts again (admin changes).
         "RELOAD_SECONDS": envfloat("SWITCHBOARD_SIP_RELOAD_SECONDS", 30, minimum=1),
+        # rtpengine's --recording-dir (run it with --recording-method=pcap); empty: no recording.
+        "RECORDING_DIR": envstr("SWITCHBOARD_RTPENGINE_RECORDING_DIR", ""),
     },
 }
 

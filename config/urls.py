@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("switchboard.accounts.urls")),
     path("contacts/", include("switchboard.contacts.urls")),
+    path("calls/", include("switchboard.calls.urls")),
     path("", include("switchboard.acd.urls")),
     path("catalog/", include("switchboard.catalog.urls")),
     path("orders/", include("switchboard.orders.urls")),

@@ -35,8 +35,9 @@ class QueueAdmin(admin.ModelAdmin):
         "strategy",
         "sl_target_percent",
         "sl_target_seconds",
+        "record_calls",
     )
-    list_filter = ("strategy",)
+    list_filter = ("strategy", "record_calls")
     search_fields = ("code", "name_en", "name_bn")
     filter_horizontal = ("dispositions",)
     inlines = [QueueSkillInline]
@@ -84,5 +85,5 @@ class IvrOptionInline(admin.TabularInline):
 
 @admin.register(IvrMenu)
 class IvrMenuAdmin(admin.ModelAdmin):
-    list_display = ("dialed_number", "default_queue", "ask_language", "active")
+    list_display = ("dialed_number", "default_queue", "ask_language", "record_calls", "active")
     inlines = [IvrOptionInline]

@@ -70,7 +70,13 @@ def load(out) -> None:
     for code, en, bn, priority, needs, wrapup in QUEUES:
         queue, created = Queue.objects.get_or_create(
             code=code,
-            defaults={"name_en": en, "name_bn": bn, "priority": priority, "wrapup_seconds": wrapup},
+            defaults={
+                "name_en": en,
+                "name_bn": bn,
+                "priority": priority,
+                "wrapup_seconds": wrapup,
+                "record_calls": code == "complaints",  # the demo shows recordings there
+            },
         )
         if created:
             for need in needs:

@@ -46,7 +46,30 @@ class Disposition(BilingualName):
         verbose_name_plural = _("dispositions")
 
 
-class Queue(BilingualName):
+class RecordingSetting(models.Model):
+    """Call recording, set per dialed number (IvrMenu) and per queue (Queue)."""
+
+    record_calls = models.BooleanField(
+        _("record calls"),
+        default=False,
+        help_text=_("Record the conversation with the operator; supervisors can play it later."),
+    )
+    consent_prompt = models.CharField(
+        _("recording announcement"),
+        max_length=50,
+        blank=True,
+        default="recording_consent",
+        help_text=_(
+            "The prompt played to the caller before an operator answers, telling them the call "
+            "is recorded (a WAV of this name in the prompts folder). Empty: none is played."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Queue(BilingualName, RecordingSetting):  # noqa: DJ008 (BilingualName has __str__)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     priority = models.IntegerField(_("priority"), default=0, help_text=_("Higher is served first."))
     strategy = models.CharField(
@@ -167,7 +190,7 @@ class AgentSkill(models.Model):
         return f"{self.skill.code}={self.level}"
 
 
-class IvrMenu(models.Model):
+class IvrMenu(RecordingSetting):
     """What a caller hears on one dialed number: greeting, language choice, menu of queues."""
 
     dialed_number = models.CharField(_("dialed number (E.164)"), max_length=20, unique=True)

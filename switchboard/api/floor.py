@@ -26,6 +26,10 @@ class QueueOut(Schema):
     max_wait_seconds: int
     ring_seconds: int
     wrapup_seconds: int
+    record_calls: bool = Field(description="Conversations in this queue are recorded.")
+    consent_prompt: str = Field(
+        description="The prompt telling the caller the call is recorded; empty for none."
+    )
     skills: dict[str, int] = Field(description="Required skill codes with their minimum level.")
     dispositions: list[str]
 

@@ -7,6 +7,7 @@ from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
 from switchboard.api.kb import router as kb_router
 from switchboard.api.orders import router as orders_router
+from switchboard.api.recordings import router as recordings_router
 from switchboard.api.scripts import router as scripts_router
 from switchboard.api.telephony import router as telephony_router
 from switchboard.api.tickets import router as tickets_router
@@ -26,6 +27,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/orders", orders_router)
 api.add_router("/", floor_router)
 api.add_router("/", tickets_router)
+api.add_router("/", recordings_router)
 api.add_router("/kb", kb_router)
 api.add_router("/scripts", scripts_router)
 api.add_router("/telephony", telephony_router)

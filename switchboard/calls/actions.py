@@ -168,6 +168,7 @@ def _write_timeline(call: Call, user, disposition: Disposition, notes: str) -> N
         "outcome": call.outcome,
         "talk_seconds": call.talk_seconds,
         "caller_number": call.caller_number,
+        "url": call.get_absolute_url(),
     }
     existing = Activity.objects.filter(
         contact_id=call.contact_id, kind=ActivityKind.CALL, author=user, data__call=str(call.pk)

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,3 +102,57 @@ class Call(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("calls:detail", args=[self.pk])
+
+
+class RecordingStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Recording(models.Model):
+    """The audio of one call: what the carrier saved (`source`: a WAV, or a pcap of the RTP),
+    made into a WAV in the background. A failed conversion keeps the source and says why."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="recordings", verbose_name=_("call")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=RecordingStatus.choices,
+        default=RecordingStatus.PENDING,
+    )
+    file = models.FileField(_("audio file"), upload_to="recordings/%Y/%m/", blank=True)
+    source = models.CharField(_("recorded file"), max_length=500, blank=True)
+    caller_port = models.PositiveIntegerField(_("caller's RTP port"), null=True, blank=True)
+    duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
+    sample_rate = models.PositiveIntegerField(_("sample rate (Hz)"), null=True, blank=True)
+    channels = models.PositiveSmallIntegerField(_("channels"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+
+    def __str__(self) -> str:
+        return f"{self.call_id} ({self.get_status_display()})"
+
+    @property
+    def duration_text(self) -> str:
+        """ "m:ss" (or "h:mm:ss"), for people."""
+        seconds = round(self.duration_seconds or 0)
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == RecordingStatus.READY and bool(self.file)

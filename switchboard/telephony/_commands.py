@@ -190,7 +190,7 @@ class Commands:
             Effect(
                 db=(lambda: do_update_call(call, **fields)) if fields else None,
                 groups=[(floor.agent_group(user), connected), self.floor_update(live)],
-                after=[lambda: self.tel.bridge(call, str(user))],
+                after=[lambda: self.tel.bridge(call, str(user)), *self.record_after_bridge(live)],
             )
         )
 

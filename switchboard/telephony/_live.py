@@ -44,6 +44,9 @@ class LiveCall:
     difficult: bool = False
     transferring: bool = False
     in_router: bool = False
+    record: bool = False  # the conversation is to be recorded (_recording.py)
+    consent: str = ""  # the recording announcement playing before the call is routed
+    recording: bool = False  # the carrier was told to record
 
     def move(self, state: str) -> None:
         self.state = state

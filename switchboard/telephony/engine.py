@@ -29,12 +29,13 @@ from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
 from ._outbox import Effect, Outbox
+from ._recording import Recordings
 from .setup import FloorSetup
 
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Decisions, Commands):
+class Engine(Decisions, Commands, Recordings):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -184,6 +185,8 @@ class Engine(Decisions, Commands):
 
     def _prompt_finished(self, event: tel.PromptFinished) -> None:
         live = self.calls.get(event.call)
+        if live is not None and self.consent_heard(live, event.prompt):
+            return
         if live is not None and live.ivr is not None and not live.ivr.done:
             self.run_ivr(live, live.ivr.handle(menu.PromptEnded(event.prompt)))
 
@@ -240,6 +243,11 @@ class Engine(Decisions, Commands):
         self.put(
             Effect(db=lambda: do_update_call(live.id, **fields), groups=[self.floor_update(live)])
         )
+        if not self.announce_recording(live):
+            self.to_router(live)
+
+    def to_router(self, live: LiveCall) -> None:
+        """Queue music, and the router takes the call."""
         self.tel.play_music(live.id)
         self.route(
             RouterCallArrived(
@@ -285,4 +293,5 @@ _TELEPHONY = {
     tel.CallFailed: Engine._caller_hung_up,
     tel.AgentAnswered: Engine._agent_answered,
     tel.AgentHungUp: Engine._agent_hung_up,
+    tel.RecordingSaved: Engine.recording_saved,
 }

@@ -14,6 +14,7 @@ engine's event loop.
 from __future__ import annotations
 
 import abc
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -83,6 +84,17 @@ class CallFailed:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordingSaved:
+    """The carrier finished recording a call (after `record(call, True)`, once the call is
+    over): `path` is a WAV, or a pcap of the call's RTP to convert, in which `caller_port`
+    is where the caller's packets went (the rest is the operator's side)."""
+
+    call: str
+    path: str
+    caller_port: int | None = None
+
+
 TelephonyEvent = (
     CallArrived
     | Answered
@@ -92,6 +104,7 @@ TelephonyEvent = (
     | AgentHungUp
     | CallerHungUp
     | CallFailed
+    | RecordingSaved
 )
 Emit = Callable[[TelephonyEvent], None]
 
@@ -153,3 +166,10 @@ class Telephony(abc.ABC):
     @abc.abstractmethod
     def originate(self, call: str, number: str, caller_id: str) -> None:
         """Dial out under our id `call` (then Answered, or CallFailed)."""
+
+    def record(self, call: str, on: bool) -> None:
+        """Start recording the conversation (then RecordingSaved once the call is over), or
+        stop. A network that cannot record says so in its log and the call goes on."""
+        logging.getLogger("switchboard.telephony").warning(
+            "%s cannot record calls (call %s)", type(self).__name__, call
+        )

@@ -224,3 +224,28 @@ class MediaClient:
     async def subscribe_answer(self, call_id: str, to_tag: str, sdp: str) -> dict[str, Any]:
         """The listener's answer SDP for a subscription made by `subscribe_request`."""
         return await self.command("subscribe answer", call_id=call_id, to_tag=to_tag, sdp=sdp)
+
+    async def start_recording(self, call_id: str) -> dict[str, Any]:
+        """Record the call's RTP (the daemon runs with `--recording-method=pcap`): rtpengine
+        writes `<recording-dir>/pcaps/<call-id>-<random>.pcap`, the packets it receives from
+        every participant. Without a recording dir it answers ok and records nothing."""
+        return await self.command("start recording", call_id=call_id)
+
+    async def stop_recording(self, call_id: str) -> dict[str, Any]:
+        """Close the call's pcap. `delete` closes it too; either way the metadata file
+        `<recording-dir>/metadata/rtpengine-meta-<call-id>-<random>.txt` appears then (its
+        first line names the pcap): the sign the pcap is complete."""
+        return await self.command("stop recording", call_id=call_id)
+
+
+def local_port(query: dict[str, Any], tag: str) -> int | None:
+    """rtpengine's RTP port facing participant `tag`, from a `query` reply: where that
+    participant's packets arrive (and so their destination port in a recording's pcap)."""
+    try:
+        for media in query["tags"][tag]["medias"]:
+            for stream in media.get("streams", ()):
+                if "RTCP" not in stream.get("flags", ()):
+                    return int(stream["local port"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None

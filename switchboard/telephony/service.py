@@ -114,6 +114,7 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
             callers=setup.known_callers,
             is_human=is_human,
             call_log=options.call_log,
+            recording_dir=str(_settings().VAR_DIR / "recordings"),
         )
     engine = Engine(setup, carrier, layer, engine_id=engine_id, tick_seconds=options.tick_seconds)
     await engine.start()
@@ -186,3 +187,9 @@ async def serve_forever(options: Options) -> None:
     print(f"engine ready: {running.engine.id}", flush=True)
     await stop.wait()
     await running.stop()
+
+
+def _settings():
+    from django.conf import settings
+
+    return settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from switchboard.acd.models import AgentProfile, BreakReason, IvrMenu, Queue
+from switchboard.core.consent import RecordingRule
 from switchboard.core.ivr import IvrConfig, MenuOption
 from switchboard.core.routing import OverflowRule, QueueConfig, RouterConfig, Strategy
 
@@ -27,6 +28,7 @@ class QueueCard:
     sl_target_percent: int
     sl_target_seconds: int
     dispositions: tuple[dict, ...]  # {"code", "name_en", "name_bn", "difficult"}
+    recording: RecordingRule = RecordingRule()
 
 
 @dataclass
@@ -49,6 +51,7 @@ class FloorSetup:
     break_reasons: set[str]
     language_skills: dict[str, str] = field(default_factory=dict)
     known_callers: list[str] = field(default_factory=list)
+    recording: dict[str, RecordingRule] = field(default_factory=dict)  # by dialed number
 
     @property
     def default_queue(self) -> str:
@@ -104,11 +107,14 @@ def load_setup() -> FloorSetup:
                 }
                 for d in q.dispositions.all()
             ),
+            RecordingRule(q.record_calls, q.consent_prompt),
         )
         for q in queues
     }
     menus = {}
+    recording = {}
     for menu in IvrMenu.objects.filter(active=True).select_related("default_queue"):
+        recording[menu.dialed_number] = RecordingRule(menu.record_calls, menu.consent_prompt)
         options = {
             o.digit: MenuOption(o.queue.code, o.reason)
             for o in menu.options.select_related("queue")
@@ -133,6 +139,7 @@ def load_setup() -> FloorSetup:
         break_reasons=set(BreakReason.objects.values_list("code", flat=True)),
         language_skills={lang: s for lang, s in LANGUAGE_SKILLS.items() if s in skills},
         known_callers=list(Phone.objects.order_by("-id").values_list("e164", flat=True)[:200]),
+        recording=recording,
     )
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from .interface import (
     DigitsReceived,
     Emit,
     PromptFinished,
+    RecordingSaved,
     Telephony,
 )
 
@@ -97,6 +100,8 @@ class VirtualCarrier(Telephony):
         is_human: Callable[[str], bool] = lambda agent: False,
         hourly: Sequence[float] | None = None,
         call_log: str = "",
+        recording_dir: str = "",
+        max_recording_seconds: float = 20.0,
     ) -> None:
         if speed <= 0 or calls_per_hour < 0:
             raise ValueError("speed must be positive and the call rate not negative")
@@ -113,6 +118,11 @@ class VirtualCarrier(Telephony):
         # A file that gets each call id as it is placed: the benchmark's independent tally.
         self._call_log = open(call_log, "a", buffering=1) if call_log else None  # noqa: SIM115
         self._calls: dict[str, _Caller] = {}
+        # Recordings: a made-up conversation as long as the simulated talk (at most
+        # `max_recording_seconds`), written in a thread when the call ends.
+        self.recording_dir = recording_dir
+        self.max_recording_seconds = max_recording_seconds
+        self._recording: dict[str, float] = {}  # call -> loop time recording started
         self._emit: Emit | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._arrivals: asyncio.Task | None = None
@@ -200,6 +210,8 @@ class VirtualCarrier(Telephony):
             caller.state = "gone"
             self._calls.pop(caller.id, None)
         self._emit(event)  # type: ignore[misc]
+        if isinstance(event, CallerHungUp | CallFailed):
+            self._save_recording(caller.id)
 
     @staticmethod
     def _cancel(caller: _Caller) -> None:
@@ -315,6 +327,30 @@ class VirtualCarrier(Telephony):
         if caller is not None:
             self._cancel(caller)
             caller.state = "gone"
+        self._save_recording(call)
+
+    def record(self, call: str, on: bool) -> None:
+        if on and self._get(call) is not None:
+            self._recording.setdefault(call, self._loop.time())
+        elif not on:
+            self._save_recording(call)
+
+    def _save_recording(self, call: str) -> None:
+        started = self._recording.pop(call, None)
+        if started is None:
+            return
+        seconds = min(self.max_recording_seconds, (self._loop.time() - started) * self.speed)
+        folder = self.recording_dir or os.path.join(tempfile.gettempdir(), "switchboard-sim")
+        path = os.path.join(folder, f"{call}.wav")
+        done = self._loop.run_in_executor(None, _write_demo_recording, path, max(1.0, seconds))
+        done.add_done_callback(lambda f: self._recording_written(call, path, f))
+
+    def _recording_written(self, call: str, path: str, future: asyncio.Future) -> None:
+        if future.cancelled() or future.exception() is not None:
+            log.error("virtual carrier: recording of %s not written: %s", call, future)
+            return
+        if self._emit is not None:
+            self._emit(RecordingSaved(call, path))
 
     def originate(self, call: str, number: str, caller_id: str) -> None:
         caller = self._calls[call] = _Caller(call, caller_id, number, None)
@@ -323,3 +359,12 @@ class VirtualCarrier(Telephony):
             self._later(caller, self.random.uniform(3, 12), Answered(call))
         else:
             self._later(caller, 25.0, CallFailed(call, "no_answer"))
+
+
+def _write_demo_recording(path: str, seconds: float) -> None:
+    from pathlib import Path
+
+    from .recording import demo_conversation, write_wav
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_wav(Path(path), demo_conversation(seconds), channels=2)

@@ -40,6 +40,7 @@ class SipCall:
     digit_timeout: float = 0.0
     leg: AgentLeg | None = None
     media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
+    recording_port: int | None = None  # recorded: rtpengine's port facing the caller
 
     def end(self) -> None:
         self.state = "gone"

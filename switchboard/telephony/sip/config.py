@@ -100,6 +100,8 @@ class SipConfig:
     # INVITEs and REGISTERs per source address: a token bucket (then 503).
     requests_per_second: float = 50.0
     request_burst: int = 100
+    # rtpengine's --recording-dir (with --recording-method=pcap); None: calls are not recorded.
+    recording_dir: Path | None = None
 
     @classmethod
     def from_settings(cls) -> SipConfig:
@@ -121,6 +123,7 @@ class SipConfig:
             phones=phones_from_db(),
             requests_per_second=sip.get("REQUESTS_PER_SECOND", 50.0),
             request_burst=sip.get("REQUEST_BURST", 100),
+            recording_dir=Path(sip["RECORDING_DIR"]) if sip.get("RECORDING_DIR") else None,
         )
 
     def phone_of(self, agent: str) -> Phone | None:

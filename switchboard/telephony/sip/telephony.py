@@ -43,6 +43,7 @@ from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
 from .dtmf import digit_from_rtpengine
 from .limits import RateLimiter
+from .recording import SipRecording
 from .sdp import placeholder_answer
 from .stack import SippySide
 from .trunks import TrunkRegistrations
@@ -64,7 +65,7 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(SippySide, Telephony):
+class SipTelephony(SippySide, SipRecording, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -304,6 +305,8 @@ class SipTelephony(SippySide, Telephony):
             await self._media.delete(call.id)
         except MediaError as exc:
             log.warning("call %s: rtpengine delete failed: %s", call.id, exc)
+        if call.recording_port is not None:
+            await self._recording_closed(call)
 
     async def _play(self, call: SipCall, prompt: str, language: str, repeat: int | None) -> None:
         # The engine plays the greeting right after `answer`: wait until rtpengine has the leg.

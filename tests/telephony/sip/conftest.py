@@ -57,6 +57,7 @@ class Rtpengine:
     dtmf_port: int  # where rtpengine sends DTMF events as JSON (nobody listens until a test does)
     process: subprocess.Popen
     log: Path
+    recording_dir: Path | None = None  # --recording-dir, when started to record
 
     @property
     def ng_address(self) -> tuple[str, int]:
@@ -77,6 +78,21 @@ def _ping(port: int, timeout: float) -> bool:
 @pytest.fixture
 def rtpengine(tmp_path):
     """The real daemon in userspace on loopback, ready (it answered a ping)."""
+    yield from _rtpengine(tmp_path)
+
+
+@pytest.fixture
+def recording_rtpengine(tmp_path):
+    """The same daemon, recording the calls it is asked to into pcaps under `recording_dir`
+    (`--recording-method=pcap`; the recording daemon would need the kernel module)."""
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    yield from _rtpengine(
+        tmp_path, "--recording-method=pcap", f"--recording-dir={folder}", recording_dir=folder
+    )
+
+
+def _rtpengine(tmp_path, *extra: str, recording_dir: Path | None = None):
     need("rtpengine")
     ng_port, dtmf_port = free_port(), free_port()
     # A port range of our own so parallel runs and other tests do not collide.
@@ -96,6 +112,7 @@ def rtpengine(tmp_path):
                 f"--port-min={low}",
                 f"--port-max={low + 99}",
                 "--log-level=6",
+                *extra,
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -105,7 +122,7 @@ def rtpengine(tmp_path):
         while not _ping(ng_port, 0.1):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"rtpengine did not start:\n{log.read_text(errors='replace')[-2000:]}")
-        yield Rtpengine(ng_port, dtmf_port, process, log)
+        yield Rtpengine(ng_port, dtmf_port, process, log, recording_dir)
     finally:
         stop_process(process)
 

@@ -113,6 +113,7 @@ class Outbound:
             return  # cancelled before the record was written
         if live.mode == "agent_first" and self.tel.has_phone(str(live.agent)):
             live.phase = "agent"
+            self.tel.new_call(live.id)
             self.tel.ring_agent(live.id, str(live.agent))
         else:
             self._dial(live)

@@ -159,6 +159,11 @@ class Telephony(abc.ABC):
         The agent for this call may have been rung first (`ring_agent`, then AgentAnswered):
         the customer is then connected to them on answer, before `bridge` is asked."""
 
+    def new_call(self, call: str) -> None:
+        """An outbound call under our id `call` whose agent is rung (`ring_agent`) before the
+        customer is dialed (`originate`): the network prepares for it. Default: nothing."""
+        return None
+
     def has_phone(self, agent: str) -> bool:
         """Whether `ring_agent` would ring a real phone for the agent now (a registered SIP
         phone); without one the agent talks through the browser desk."""

@@ -39,6 +39,9 @@ class SipCall:
     digit_timeout: float = 0.0
     leg: AgentLeg | None = None
     media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
+    # A call we dialed (sip/outbound.py): from_tag names the customer's side in rtpengine,
+    # to_tag ours (the agent's); state "dialing" until the customer answers.
+    outbound: bool = False
 
     def end(self) -> None:
         self.state = "gone"

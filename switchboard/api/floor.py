@@ -235,7 +235,6 @@ class OriginateOut(Schema):
     contact_id: int | None
 
 
-ENGINE_REPLY_SECONDS = 5.0
 # The engine's refusals that concern the agent rather than the number.
 _AGENT_CODES = {"busy", "not_available", "no_agent", "impossible"}
 
@@ -251,6 +250,7 @@ def originate_call(request, payload: OriginateIn):
     from asgiref.sync import async_to_sync
     from django.core.exceptions import ValidationError
 
+    from switchboard.acd.dialing import ask_engine_to_originate
     from switchboard.acd.models import AgentProfile
     from switchboard.calls.actions import check_outbound_target
 
@@ -266,7 +266,9 @@ def originate_call(request, payload: OriginateIn):
         raise ValidationError(
             {"agent": [_("The agent is not available (%(state)s).") % {"state": state}]}
         )
-    reply = async_to_sync(_ask_engine)(payload)
+    reply = async_to_sync(ask_engine_to_originate)(
+        payload.agent, payload.number, payload.contact, payload.mode
+    )
     if reply is None:
         return 503, {"detail": _("The engine did not answer; try again.")}
     if reply.get("event") != "dialing":
@@ -278,30 +280,3 @@ def originate_call(request, payload: OriginateIn):
         "number": call["dialed_number"],
         "contact_id": call["contact_id"],
     }
-
-
-async def _ask_engine(payload: OriginateIn) -> dict | None:
-    import asyncio
-
-    from channels.layers import get_channel_layer
-
-    from switchboard.acd import floor
-
-    layer = get_channel_layer()
-    channel = await layer.new_channel()
-    await layer.send(
-        floor.ENGINE_CHANNEL,
-        floor.command(
-            floor.Command.ORIGINATE,
-            user_id=payload.agent,
-            reply_to=channel,
-            number=payload.number,
-            contact=payload.contact,
-            mode=payload.mode,
-            confirm=True,
-        ),
-    )
-    try:
-        return await asyncio.wait_for(layer.receive(channel), ENGINE_REPLY_SECONDS)
-    except TimeoutError:
-        return None

@@ -103,8 +103,14 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
 
         carrier = SipTelephony(SipConfig.from_settings())
     else:
+        from django.conf import settings
+
+        from .sim import CallerProfile, outbound_odds
+
+        odds = outbound_odds(settings.SWITCHBOARD["ENGINE"]["SIM_OUTBOUND_ODDS"])
         carrier = VirtualCarrier(
             list(setup.menus),
+            profile=CallerProfile(**odds),
             calls_per_hour=options.calls_per_hour,
             seed=options.seed,
             speed=options.speed,

@@ -71,6 +71,17 @@ class CallerScript:
     talk_s: float | None = None
 
 
+def outbound_odds(text: str) -> dict[str, float]:
+    """ "answer,busy,fail" odds (SWITCHBOARD_SIM_OUTBOUND_ODDS) as CallerProfile fields."""
+    try:
+        odds = [float(part) for part in text.split(",")]
+    except ValueError:
+        odds = []
+    if len(odds) != 3 or any(p < 0 for p in odds) or sum(odds) > 1:
+        raise ValueError(f"outbound odds {text!r}: write answer,busy,fail, each 0-1, sum <= 1")
+    return dict(zip(("outbound_answer", "outbound_busy", "outbound_fail"), odds, strict=True))
+
+
 @dataclass
 class CalleeScript:
     """How a number we dial behaves (tests): "answer", "busy", "no_answer" (rings until the

@@ -1,0 +1,68 @@
+"""Click-to-call end to end: the real server with its virtual carrier (every called person
+is busy here), an agent's browser with the desk in one tab and a contact's page in another."""
+
+import pytest
+
+from tests.browser.live_floor import start_live_floor
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "agent1-demo-2026"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    floor, stop = start_live_floor(
+        tmp_path_factory.mktemp("click-to-call"),
+        extra_env={"SWITCHBOARD_SIM_OUTBOUND_ODDS": "0,1,0", "SWITCHBOARD_SIM_SPEED": "10"},
+    )
+    yield floor
+    stop()
+
+
+def test_an_agent_calls_a_contact_from_their_page_and_the_busy_outcome_is_recorded(browser, live):
+    status, contacts = live.api("GET", "/api/contacts?q=Rahim&limit=1")
+    assert status == 200
+    contact = contacts["items"][0]
+    number = contact["phones"][0]["e164"]
+
+    context = browser.new_context(base_url=live.url)
+    context.set_default_timeout(10_000)
+    desk = context.new_page()
+    desk.goto("/accounts/login/")
+    desk.locator("#id_username").fill("agent1")
+    desk.locator("#id_password").fill(PASSWORD)
+    desk.locator("#id_password").press("Enter")
+    desk.wait_for_url(lambda url: "/accounts/login/" not in url)
+    desk.goto("/desk/")
+    desk.locator("#connection.ok").wait_for()
+    desk.locator("#go-available").click()
+    desk.locator('#state[data-state="available"]').wait_for()
+
+    # On the contact's page, the agent reaches the number's call button by keyboard.
+    card = context.new_page()
+    card.goto(f"/contacts/{contact['id']}/")
+    button = card.get_by_role("button", name=f"Call {number}")
+    button.focus()
+    button.press("Enter")
+    card.wait_for_url(lambda url: url.endswith("/desk/"))
+    assert f"Calling {number}" in card.locator(".messages").inner_text()
+
+    # The desk shows the call, then its outcome, and asks for the disposition.
+    outcome = desk.locator('#call-outcome[data-outcome="busy"]')
+    outcome.wait_for(timeout=20_000)
+    assert "Busy" in outcome.inner_text()
+    form = desk.locator("#disposition-form")
+    form.locator("button[type=submit]:enabled").wait_for()
+    form.locator('input[name="disposition"]').first.check()
+    form.locator("#call-notes").fill("Line busy: try again after lunch")
+    form.locator("button[type=submit]").click()
+    desk.locator('#state[data-state="available"]').wait_for(timeout=15_000)
+
+    status, calls = live.api("GET", "/api/calls?outcome=busy")
+    assert status == 200
+    [record] = calls["items"]
+    assert (record["direction"], record["dialed_number"]) == ("outbound", number)
+    assert record["contact_id"] == contact["id"] and record["disposition"]
+    assert record["notes"] == "Line busy: try again after lunch"
+    context.close()

@@ -30,7 +30,7 @@ from sippy.CCEvents import CCEventConnect, CCEventDisconnect, CCEventFail, CCEve
 from sippy.Core.EventDispatcher import ED2
 from sippy.MsgBody import MsgBody
 
-from ..interface import Answered, CallFailed
+from ..interface import AgentHungUp, Answered, CallFailed
 from ..media import MediaError
 from .calls import AgentLeg, SipCall
 
@@ -148,6 +148,16 @@ class OutboundSide:
         call.state = "answered"
         call.media_ready.set_result(True)
         self._send(Answered(call.id))
+
+    def _outbound_phone_refused(self, call: SipCall, leg: AgentLeg, data) -> None:
+        """The operator's phone refused our call, or never answered it (busy, declined)."""
+        log.info("call %s: agent %s's phone did not take it (%s)", call.id, leg.agent, data)
+        if call.state == "dialing" and call.ua is None:
+            # Agent first: nobody was dialed yet, and nobody will be.
+            self._out_failed(call, "the agent's phone did not answer")
+        elif call.state == "answered":
+            # Customer first: the customer is on the line with nobody to talk to.
+            self._send(AgentHungUp(call.id, leg.agent))
 
     def _out_failed(self, call: SipCall, reason: str, connected: bool = False) -> None:
         if call.state == "gone":

@@ -209,6 +209,8 @@ class SipTelephony(OutboundSide, SippySide, Telephony):
             call.leg = None
         if was in ("answered", "bridged") and call.state != "gone":
             self._send(AgentHungUp(call.id, leg.agent))
+        elif call.outbound:
+            self._outbound_phone_refused(call, leg, data)  # sip/outbound.py
         else:
             # Busy, declined or unreachable: the engine's ring timer re-offers the call.
             log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)

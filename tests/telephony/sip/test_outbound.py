@@ -330,3 +330,42 @@ async def test_a_strangers_invite_to_an_outside_number_is_refused_and_never_dial
     finally:
         trunk_side.close()
         await telephony.stop()
+
+
+def test_agent_first_when_the_operators_phone_refuses_nobody_is_dialed_and_the_call_fails(
+    rahim, rtpengine, sipp
+):
+    phones = {"101": Phone("101", "s3cret", str(rahim.pk))}
+
+    async def main():
+        async with sip_floor(rtpengine, phones=phones) as (engine, telephony, layer, port):
+            target = (telephony.config.host, telephony.config.port)
+            phone_port = free_port()
+            registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+            assert registered.returncode == 0, registered.stdout
+            await telephony.wait_registered("101")
+            desk = await _available(layer, rahim)
+            customer_side = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            customer_side.bind(("127.0.0.1", port))
+            customer_side.setblocking(False)
+            phone = asyncio.create_task(sipp.run(customer_busy(), None, port=phone_port))
+            try:
+                await desk.send(Command.ORIGINATE, number=CUSTOMER, mode="agent_first")
+                ended = await desk.wait_for(Event.CALL_ENDED)
+                result = await phone
+                assert result.returncode == 0, result.stdout
+                await engine.out.drained()
+                with pytest.raises(BlockingIOError):
+                    customer_side.recv(2048)  # the customer was never dialed
+                return ended
+            finally:
+                phone.cancel()
+                customer_side.close()
+
+    ended = _run(main)
+    assert ended["outcome"] == "failed"
+    record = Call.objects.get(pk=ended["call"])
+    assert (record.outcome, record.failure_reason) == (
+        Outcome.FAILED,
+        "the agent's phone did not answer",
+    )

@@ -115,3 +115,30 @@ def test_the_engine_places_the_call_and_the_record_names_agent_contact_and_numbe
     assert ended["call"] == body["call"] and ended["outcome"] == "busy"
     record = Call.objects.get(pk=body["call"])
     assert (record.direction, record.agent, record.contact) == (Direction.OUTBOUND, rahim, nasreen)
+
+
+def test_the_contact_pages_call_button_tells_an_agent_on_break_why_nothing_rang(
+    rahim, rahim_client, nasreen
+):
+    async def scenario(floor):
+        response = await sync_to_async(rahim_client.post, thread_sensitive=False)(
+            "/desk/originate/",
+            {"number": NASREEN, "contact": nasreen.pk, "next": f"/contacts/{nasreen.pk}/"},
+            follow=True,
+        )
+        await floor.settled()
+        return response
+
+    response = run_floor(scenario, layer=get_channel_layer())
+    assert response.redirect_chain[-1][0] == f"/contacts/{nasreen.pk}/"
+    assert "Go available before calling out." in response.content.decode()
+    assert not Call.objects.exists()
+
+
+def test_a_do_not_call_contacts_page_offers_no_call_button(rahim, rahim_client, nasreen):
+    page = rahim_client.get(f"/contacts/{nasreen.pk}/").content.decode()
+    assert f"Call {NASREEN}" in page
+    nasreen.do_not_call = True
+    nasreen.save()
+    page = rahim_client.get(f"/contacts/{nasreen.pk}/").content.decode()
+    assert f"Call {NASREEN}" not in page

@@ -66,3 +66,44 @@ def test_an_agent_calls_a_contact_from_their_page_and_the_busy_outcome_is_record
     assert record["contact_id"] == contact["id"] and record["disposition"]
     assert record["notes"] == "Line busy: try again after lunch"
     context.close()
+
+
+def test_an_agent_transfers_a_caller_to_an_outside_number_and_the_record_says_so(browser, live):
+    context = browser.new_context(base_url=live.url)
+    context.set_default_timeout(10_000)
+    desk = context.new_page()
+    desk.goto("/accounts/login/")
+    desk.locator("#id_username").fill("agent1")
+    desk.locator("#id_password").fill(PASSWORD)
+    desk.locator("#id_password").press("Enter")
+    desk.wait_for_url(lambda url: "/accounts/login/" not in url)
+    desk.goto("/desk/")
+    desk.locator("#connection.ok").wait_for()
+    if desk.locator("#state").get_attribute("data-state") != "available":
+        desk.locator("#go-available").click()
+    desk.locator('#state[data-state="available"]').wait_for()
+
+    status, _ = live.api("POST", "/api/floor/virtual-calls", {"digits": ["2", "1"], "talk_s": 600})
+    assert status == 202
+    desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)
+    desk.locator("#accept").click()
+    desk.locator("#call-controls:not([hidden])").wait_for()
+
+    # A bad number is refused on the desk, and the call goes on.
+    desk.locator("#transfer-number").fill("12")
+    desk.locator("#transfer-out").click()
+    error = desk.locator("#desk-error:not([hidden])")
+    error.wait_for()
+    assert "not a valid phone number" in error.inner_text()
+    assert desk.locator("#call-controls").is_visible()
+
+    desk.locator("#transfer-number").fill("01811-000002")
+    desk.locator("#transfer-number").press("Tab")
+    desk.keyboard.press("Enter")  # the transfer button, reached by keyboard
+    desk.locator('#call-outcome[data-outcome="transferred"]').wait_for()
+
+    status, calls = live.api("GET", "/api/calls?outcome=transferred")
+    assert status == 200
+    [record] = calls["items"]
+    assert [step["to_number"] for step in record["transfer_chain"]] == ["+8801811000002"]
+    context.close()

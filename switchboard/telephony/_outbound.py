@@ -130,6 +130,8 @@ class Outbound:
             live.phase = "agent_in"  # the operator hears the customer's phone ring
             self._dial(live)
         elif live.state == "talking" and live.phase == "agent_after":
+            self.dialing.pop(live.id, None)
+            live.phase = "agent_in"
             self.tel.bridge(live.id, str(live.agent))
 
     def outbound_answered(self, live: LiveCall) -> None:
@@ -146,6 +148,7 @@ class Outbound:
             media = [lambda: self.tel.bridge(live.id, str(user))]
         else:
             live.phase = "agent_after"  # customer first: now the operator's phone rings
+            self.dialing[live.id] = now + self.setup.outbound_ring_seconds
             media = [lambda: self.tel.ring_agent(live.id, str(user))]
         self.put(
             Effect(
@@ -170,6 +173,11 @@ class Outbound:
     def dial_timed_out(self, call: str) -> None:
         self.dialing.pop(call, None)
         live = self.calls.get(call)
+        if live is not None and live.state == "talking" and live.phase == "agent_after":
+            # The customer answered, but the operator's phone rang on unanswered.
+            self.tel.stop_ringing(call, str(live.agent))
+            self.end_outbound(live, Outcome.FAILED, "answered, but the agent's phone did not")
+            return
         if live is None or live.state != "dialing":
             return
         if live.phase == "agent":

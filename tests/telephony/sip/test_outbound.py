@@ -369,3 +369,94 @@ def test_agent_first_when_the_operators_phone_refuses_nobody_is_dialed_and_the_c
         Outcome.FAILED,
         "the agent's phone did not answer",
     )
+
+
+def test_customer_first_the_phone_rings_after_the_answer_and_hears_the_customer(
+    rahim, rtpengine, sipp
+):
+    phones = {"101": Phone("101", "s3cret", str(rahim.pk))}
+
+    async def main():
+        async with sip_floor(rtpengine, phones=phones) as (engine, telephony, layer, port):
+            target = (telephony.config.host, telephony.config.port)
+            phone_port = free_port()
+            registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+            assert registered.returncode == 0, registered.stdout
+            await telephony.wait_registered("101")
+            desk = await _available(layer, rahim)
+            ear = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            ear.bind(("127.0.0.1", 0))
+            ear.setblocking(False)
+            customer = asyncio.create_task(
+                sipp.run(customer_talks_until_our_bye(), None, port=port)
+            )
+            phone = asyncio.create_task(
+                sipp.run(
+                    phone_answers("101", talk_ms=2500, rtp_port=ear.getsockname()[1]),
+                    None,
+                    port=phone_port,
+                )
+            )
+            try:
+                await desk.send(Command.ORIGINATE, number=CUSTOMER, mode="customer_first")
+                await desk.wait_for(Event.CONNECTED)  # the customer answered first
+                loop = asyncio.get_running_loop()
+                packet = await asyncio.wait_for(loop.sock_recv(ear, 2048), 5)
+                ended = await desk.wait_for(Event.CALL_ENDED)  # the phone hung up
+                for task in (phone, customer):
+                    result = await task
+                    assert result.returncode == 0, result.stdout
+                await engine.out.drained()
+                return packet, ended
+            finally:
+                phone.cancel()
+                customer.cancel()
+                ear.close()
+
+    packet, ended = _run(main)
+    assert packet[0] >> 6 == 2 and packet[1] & 0x7F == 8
+    record = Call.objects.get(pk=ended["call"])
+    assert record.outcome == Outcome.ANSWERED and record.agent == rahim
+
+
+def test_customer_first_a_phone_that_never_answers_ends_the_answered_call_as_failed(
+    rahim, rtpengine, sipp
+):
+    phones = {"101": Phone("101", "s3cret", str(rahim.pk))}
+
+    async def main():
+        async with sip_floor(rtpengine, phones=phones, ring_seconds=1.0) as (
+            engine,
+            telephony,
+            layer,
+            port,
+        ):
+            target = (telephony.config.host, telephony.config.port)
+            phone_port = free_port()
+            registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+            assert registered.returncode == 0, registered.stdout
+            await telephony.wait_registered("101")
+            desk = await _available(layer, rahim)
+            customer = asyncio.create_task(
+                sipp.run(customer_talks_until_our_bye(), None, port=port)
+            )
+            phone = asyncio.create_task(
+                sipp.run(phone_rings_unanswered("101"), None, port=phone_port)
+            )
+            try:
+                await desk.send(Command.ORIGINATE, number=CUSTOMER, mode="customer_first")
+                ended = await desk.wait_for(Event.CALL_ENDED)
+                for task in (phone, customer):  # the phone CANCELled, the customer BYEd
+                    result = await task
+                    assert result.returncode == 0, result.stdout
+                await engine.out.drained()
+                return ended
+            finally:
+                phone.cancel()
+                customer.cancel()
+
+    ended = _run(main)
+    assert ended["outcome"] == "failed"
+    record = Call.objects.get(pk=ended["call"])
+    assert record.answered_at is not None
+    assert record.failure_reason == "answered, but the agent's phone did not"

@@ -193,3 +193,32 @@ def test_a_caller_transferred_to_an_outside_number_leaves_the_floor(rahim):
     assert [step["to_number"] for step in record.transfer_chain] == [STRANGER]
     assert record.transfer_chain[0]["agent"] == rahim.pk and record.talk_seconds > 0
     assert call not in carrier._calls
+
+
+def test_the_virtual_carriers_outbound_odds_parse_and_bad_odds_fail_loudly():
+    import pytest
+
+    from switchboard.telephony.sim import outbound_odds
+
+    assert outbound_odds("0.6,0.15,0.05") == {
+        "outbound_answer": 0.6,
+        "outbound_busy": 0.15,
+        "outbound_fail": 0.05,
+    }
+    for bad in ("0.9,0.2,0", "1,x,0", "0.5,0.5", "-1,0,0"):
+        with pytest.raises(ValueError, match="answer,busy,fail"):
+            outbound_odds(bad)
+
+
+def test_without_a_script_called_people_answer_or_refuse_by_the_profiles_odds(rahim):
+    from switchboard.telephony.sim import CallerProfile
+
+    async def scenario(floor):
+        floor.carrier.profile = CallerProfile(
+            outbound_answer=0, outbound_busy=1, outbound_fail=0, outbound_ring_s=(0.1, 0.2)
+        )
+        desk = await _ready(floor, rahim)
+        await desk.send(Command.ORIGINATE, number=STRANGER)
+        return await desk.wait_for(Event.CALL_ENDED)
+
+    assert run_floor(scenario)["outcome"] == "busy"

@@ -21,9 +21,9 @@ def live(tmp_path_factory):
 
 
 def test_an_agent_calls_a_contact_from_their_page_and_the_busy_outcome_is_recorded(browser, live):
-    status, contacts = live.api("GET", "/api/contacts?q=Rahim&limit=1")
+    status, contacts = live.api("GET", "/api/contacts?do_not_call=false&limit=20")
     assert status == 200
-    contact = contacts["items"][0]
+    contact = next(c for c in contacts["items"] if c["phones"] and not c["do_not_call"])
     number = contact["phones"][0]["e164"]
 
     context = browser.new_context(base_url=live.url)
@@ -42,16 +42,16 @@ def test_an_agent_calls_a_contact_from_their_page_and_the_busy_outcome_is_record
     # On the contact's page, the agent reaches the number's call button by keyboard.
     card = context.new_page()
     card.goto(f"/contacts/{contact['id']}/")
-    button = card.get_by_role("button", name=f"Call {number}")
+    # (agent1 reads Bengali: find the button by what it dials, not by its words)
+    button = card.locator(f'form:has(input[name="number"][value="{number}"]) button.dial')
     button.focus()
     button.press("Enter")
     card.wait_for_url(lambda url: url.endswith("/desk/"))
-    assert f"Calling {number}" in card.locator(".messages").inner_text()
+    assert number in card.locator(".messages").inner_text()
 
     # The desk shows the call, then its outcome, and asks for the disposition.
     outcome = desk.locator('#call-outcome[data-outcome="busy"]')
     outcome.wait_for(timeout=20_000)
-    assert "Busy" in outcome.inner_text()
     form = desk.locator("#disposition-form")
     form.locator("button[type=submit]:enabled").wait_for()
     form.locator('input[name="disposition"]').first.check()
@@ -94,7 +94,7 @@ def test_an_agent_transfers_a_caller_to_an_outside_number_and_the_record_says_so
     desk.locator("#transfer-out").click()
     error = desk.locator("#desk-error:not([hidden])")
     error.wait_for()
-    assert "not a valid phone number" in error.inner_text()
+    assert "12" in error.inner_text()  # the message quotes what was typed
     assert desk.locator("#call-controls").is_visible()
 
     desk.locator("#transfer-number").fill("01811-000002")

@@ -29,7 +29,13 @@ from switchboard.calls.actions import (
     do_update_call,
 )
 from switchboard.calls.models import Outcome
-from switchboard.core.routing import AgentDialedOut, AgentState, CallCompleted, UnknownAgent
+from switchboard.core.routing import (
+    AgentDialedOut,
+    AgentState,
+    CallCompleted,
+    RoutingError,
+    UnknownAgent,
+)
 
 from . import interface as tel
 from ._commands import Refused
@@ -73,8 +79,14 @@ class Outbound:
         live = LiveCall(str(uuid.uuid4()), self.setup.outbound_caller_id, number, now)
         live.direction, live.mode, live.agent, live.queue = "outbound", mode, user, queue
         live.contact_id, live.in_router = contact_id, True
-        self.route(AgentDialedOut(now, str(user), live.id, queue))  # refused: nothing changed
+        # Known before the router speaks, so the agent's status names this call (the status
+        # and the record are written in one transaction; the foreign key is checked at commit).
         self.calls[live.id] = live
+        try:
+            self.route(AgentDialedOut(now, str(user), live.id, queue))
+        except RoutingError:
+            del self.calls[live.id]  # refused: nothing changed
+            raise
         live.move("dialing")
         ring = self.setup.outbound_ring_seconds
         self.dialing[live.id] = now + ring

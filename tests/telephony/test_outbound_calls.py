@@ -5,6 +5,7 @@ Rahim dials Nasreen (or a number); the virtual carrier plays the called party as
 """
 
 from switchboard.acd.floor import Command, Event
+from switchboard.acd.models import AgentStatus
 from switchboard.calls.actions import check_set_disposition
 from switchboard.calls.models import Call, Direction, Outcome
 from switchboard.telephony.sim import CalleeScript
@@ -52,6 +53,21 @@ def test_rahim_calls_nasreen_she_answers_and_the_record_is_complete(rahim, nasre
     assert record.arrived_at <= record.answered_at <= record.ended_at <= record.wrapup_ended_at
     assert record.talk_seconds > 0 and record.offers == 1
     assert record.disposition.code == "order_placed"
+    assert AgentStatus.objects.get(agent__user=rahim).state == "available"
+
+
+def test_the_agents_status_names_the_outbound_call_while_it_rings(rahim):
+    async def scenario(floor):
+        floor.carrier.callees[STRANGER] = CalleeScript("no_answer")
+        desk = await _ready(floor, rahim)
+        await desk.send(Command.ORIGINATE, number=STRANGER)
+        dialing = await desk.wait_for(Event.DIALING)
+        await floor.settled()
+        status = await floor.db(AgentStatus.objects.get, agent__user=rahim)
+        return dialing, status
+
+    dialing, status = run_floor(scenario)
+    assert (status.state, str(status.call_id)) == ("on_call", dialing["call"]["id"])
 
 
 def test_a_busy_number_ends_the_call_as_busy_and_the_agent_records_a_disposition(rahim):

@@ -22,6 +22,7 @@ operator's phone and bridging (telephony.py) work on both unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from functools import partial
@@ -186,6 +187,8 @@ class OutboundSide:
         # The outside party takes the operator's place as the call's leg: the caller's
         # hang-up (or ours) ends it like any leg.
         c.leg = AgentLeg("outside", destination)
+        c.cancel_timers()
+        self._spawn(self._play(c, "music", "", 1000))  # the caller waits with music
         self._spawn(self._transfer(c, c.leg, trunk.outbound, trunk.caller_id))
 
     async def _transfer(self, call: SipCall, leg: AgentLeg, target, caller_id: str) -> None:
@@ -208,6 +211,8 @@ class OutboundSide:
         self._spawn(self._xfer_bridge(call, leg, sdp))
 
     async def _xfer_bridge(self, call: SipCall, leg: AgentLeg, sdp: str) -> None:
+        with contextlib.suppress(MediaError):  # the music, if it played
+            await self._media.stop_media(call.id, call.from_tag)
         try:
             await self._media.answer(
                 call.id, call.from_tag, call.to_tag, sdp, flags=["port-latching"]

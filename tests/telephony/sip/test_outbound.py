@@ -301,7 +301,10 @@ def test_a_caller_is_transferred_blind_to_an_outside_number_through_the_trunk(
     assert [step["to_number"] for step in record.transfer_chain] == [CUSTOMER]
 
 
-async def test_a_strangers_invite_to_an_outside_number_is_refused_and_never_dialed(rtpengine, sipp):
+async def test_a_strangers_or_a_phones_invite_to_an_outside_number_is_refused_never_dialed(
+    rtpengine, sipp
+):
+    """Only the engine dials out: agents call from the desk, not by dialing on their phone."""
     from switchboard.telephony.sip import SipTelephony
 
     trunk_side = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -312,15 +315,29 @@ async def test_a_strangers_invite_to_an_outside_number_is_refused_and_never_dial
         trunks=parse_trunks(f"carrier=127.0.0.1,@127.0.0.1:{trunk_side.getsockname()[1]}"),
         rtpengine=rtpengine.ng_address,
         dtmf_listen=("127.0.0.1", rtpengine.dtmf_port),
+        phones={"101": Phone("101", "s3cret", "7")},
     )
     telephony = SipTelephony(config)
     events: asyncio.Queue = asyncio.Queue()
     await telephony.start(events.put_nowait)
+    target = (config.host, config.port)
     try:
         result = await sipp.run(
-            refused_call("8801711000009", 403),
-            (config.host, config.port),
-            local_ip="127.0.0.2",
+            refused_call("8801711000009", 403), target, local_ip="127.0.0.2", service=CUSTOMER
+        )
+        assert result.returncode == 0, result.stdout
+        # The operator's phone, registered from its own address, dials an outside number.
+        phone_port = free_port()
+        registered = await sipp.run(
+            phone_register("101", "s3cret"), target, local_ip="127.0.0.3", port=phone_port
+        )
+        assert registered.returncode == 0, registered.stdout
+        await telephony.wait_registered("101")
+        result = await sipp.run(
+            refused_call("101", 403),
+            target,
+            local_ip="127.0.0.3",
+            port=phone_port,
             service=CUSTOMER,
         )
         assert result.returncode == 0, result.stdout

@@ -102,6 +102,52 @@ def customer_talks_until_our_bye() -> str:
     return _scenario("customer talks", body)
 
 
+def customer_switched_off() -> str:
+    """A SIPp UAS: the network answers our INVITE with early media (183 with SDP), plays an
+    announcement (SIPp's g711a.pcap), then gives up with 480."""
+    body = f"""
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 183 Session Progress{_RESPONSE_HEADERS}
+      Contact: <sip:network@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=network 1 1 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8
+      a=rtpmap:8 PCMA/8000
+      a=sendrecv
+
+    ]]>
+  </send>
+  <nop><action><exec play_pcap_audio="pcap/g711a.pcap"/></action></nop>
+  <pause milliseconds="1500"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 480 Temporarily Unavailable{_RESPONSE_HEADERS}
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+"""
+    return _scenario("customer switched off", body)
+
+
+def phone_talks_until_our_bye(rtp_port: int) -> str:
+    """A SIPp UAS: the operator's phone answers at once, its audio port a test's socket, and
+    stays until our BYE."""
+    scenario = customer_talks_until_our_bye().replace("m=audio [media_port]", f"m=audio {rtp_port}")
+    return scenario.replace(
+        '  <nop><action><exec play_pcap_audio="pcap/g711a.pcap"/></action></nop>\n', ""
+    )
+
+
 @asynccontextmanager
 async def sip_floor(rtpengine, phones=None, ring_seconds=30.0):
     """The engine on SIP with an outbound trunk aimed at a port the customer's SIPp takes."""
@@ -477,3 +523,48 @@ def test_customer_first_a_phone_that_never_answers_ends_the_answered_call_as_fai
     record = Call.objects.get(pk=ended["call"])
     assert record.answered_at is not None
     assert record.failure_reason == "answered, but the agent's phone did not"
+
+
+def test_agent_first_the_operator_hears_the_networks_announcement_before_it_gives_up(
+    rahim, rtpengine, sipp
+):
+    """Early media: the audio after a 183 (a switched-off number's announcement) reaches the
+    operator's phone (rtpengine relays it to the side that offered, before any answer); the
+    480 after it ends the call as no answer and the phone gets our BYE."""
+    phones = {"101": Phone("101", "s3cret", str(rahim.pk))}
+
+    async def main():
+        async with sip_floor(rtpengine, phones=phones) as (engine, telephony, layer, port):
+            target = (telephony.config.host, telephony.config.port)
+            phone_port = free_port()
+            registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+            assert registered.returncode == 0, registered.stdout
+            await telephony.wait_registered("101")
+            desk = await _available(layer, rahim)
+            ear = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            ear.bind(("127.0.0.1", 0))
+            ear.setblocking(False)
+            phone = asyncio.create_task(
+                sipp.run(phone_talks_until_our_bye(ear.getsockname()[1]), None, port=phone_port)
+            )
+            network = asyncio.create_task(sipp.run(customer_switched_off(), None, port=port))
+            try:
+                await desk.send(Command.ORIGINATE, number=CUSTOMER, mode="agent_first")
+                loop = asyncio.get_running_loop()
+                packet = await asyncio.wait_for(loop.sock_recv(ear, 2048), 5)
+                ended = await desk.wait_for(Event.CALL_ENDED)
+                for task in (network, phone):
+                    result = await task
+                    assert result.returncode == 0, result.stdout
+                await engine.out.drained()
+                return packet, ended
+            finally:
+                phone.cancel()
+                network.cancel()
+                ear.close()
+
+    packet, ended = _run(main)
+    assert packet[0] >> 6 == 2 and packet[1] & 0x7F == 8  # the announcement, on the phone
+    assert ended["outcome"] == "no_answer"
+    record = Call.objects.get(pk=ended["call"])
+    assert record.outcome == Outcome.NO_ANSWER and record.answered_at is None

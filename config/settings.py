@@ -208,6 +208,14 @@ SWITCHBOARD = {
         "SIM_CALL_LOG": envstr("SWITCHBOARD_SIM_CALL_LOG", ""),
         # Where calls come from: the virtual carrier, or SIP trunks and phones (docs/sip.md).
         "TELEPHONY": envchoice("SWITCHBOARD_TELEPHONY", "sim", {"sim", "sip"}),
+        # Outbound calls (click-to-call, the API): how long the called party may ring
+        # before the engine gives up (no answer), the caller ID to present ("" = the
+        # trunk's), and the queue whose wrap-up and dispositions apply ("" = the default).
+        "OUTBOUND_RING_SECONDS": envint("SWITCHBOARD_OUTBOUND_RING_SECONDS", 30, minimum=1),
+        "OUTBOUND_CALLER_ID": envstr("SWITCHBOARD_OUTBOUND_CALLER_ID", ""),
+        "OUTBOUND_QUEUE": envstr("SWITCHBOARD_OUTBOUND_QUEUE", ""),
+        # The virtual carrier's called people: "answer,busy,fail" odds (the rest never answer).
+        "SIM_OUTBOUND_ODDS": envstr("SWITCHBOARD_SIM_OUTBOUND_ODDS", "0.6,0.15,0.05"),
     },
     # Real telephony (switchboard/telephony/sip.py, docs/sip.md). Trunks are an IP
     # allow-list for now: "carrier=203.0.113.0/24,198.51.100.7;backup=192.0.2.1".

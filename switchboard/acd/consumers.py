@@ -21,6 +21,7 @@ AGENT_COMMANDS = {
     Command.HOLD,
     Command.TRANSFER,
     Command.MARK_DIFFICULT,
+    Command.ORIGINATE,
     Command.SYNC,
 }
 SUPERVISOR_COMMANDS = {
@@ -40,6 +41,9 @@ FIELDS = {
     "caller": str,
     "digits": list,
     "talk_s": float,
+    "number": str,
+    "contact": int,
+    "mode": str,
 }
 
 

@@ -12,15 +12,18 @@ Redis the engine runs as `switchboard engine` and the web workers elsewhere.
 
 Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
 
-  call summary  {"id", "caller_number", "dialed_number", "queue" (code), "queue_name",
+  call summary  {"id", "direction" ("inbound" | "outbound"), "caller_number", "dialed_number", "queue" (code), "queue_name",
                  "language", "ivr_choices" [digits], "reason", "contact_id" | None,
-                 "state" ("ivr" | "waiting" | "ringing" | "talking" | "held" | "ended"),
+                 "state" ("ivr" | "waiting" | "ringing" | "dialing" | "talking" | "held" | "ended"),
                  "agent" (user id) | None, "since" (ISO time of the last state change)}
 
   Commands (to ENGINE_CHANNEL, built with `command()`):
     go_available {}            go_on_break {"reason": code}     log_out {}
     accept / reject / hang_up {"call"}      hold {"call", "on": bool}
-    transfer {"call", "queue": code}        mark_difficult {"call"}
+    transfer {"call", "queue": code}  or  {"call", "number": outside number}
+    mark_difficult {"call"}
+    originate {"number" | "contact": id, "mode": "agent_first" | "customer_first"}
+                               -- click-to-call; "confirm": true also sends `dialing` to reply_to
     finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
     set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
     place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s"}  -- demo and tests
@@ -32,6 +35,7 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
                  "since" (ISO), "until" (ISO | None, for timed breaks), "call" (id | None)}
                  -- to the agent's group and to FLOOR_GROUP
     offer {"call": summary, "ring_seconds"}          offer_withdrawn {"call": id}
+    dialing {"call": summary, "ring_seconds"}        -- to the agent: their outbound call rings
     connected {"call": summary}                      -- to the agent
     call_ended {"call": id, "outcome", "wrap_up_seconds" (None = until finished)}
     care {"kind": "micro_break" | "cool_down" | "missed_offers" | "break_due", "until" (ISO | None)}
@@ -65,7 +69,8 @@ class Command(StrEnum):
     REJECT = "reject"  # agent; "call"
     HANG_UP = "hang_up"  # agent; "call"
     HOLD = "hold"  # agent; "call", "on": bool
-    TRANSFER = "transfer"  # agent; "call", "queue" (code)
+    TRANSFER = "transfer"  # agent; "call", "queue" (code) or "number" (outside)
+    ORIGINATE = "originate"  # agent; "number" or "contact", "mode"
     FINISH_WRAP_UP = "finish_wrap_up"  # agent; after the disposition is saved
     MARK_DIFFICULT = "mark_difficult"  # agent; "call" (acoustic incident / abusive caller)
     SET_AGENT_STATE = "set_agent_state"  # supervisor; "agent", "state", "reason"
@@ -82,6 +87,7 @@ class Event(StrEnum):
     AGENT_STATE = "agent_state"  # agent, state, reason, since, call
     OFFER = "offer"  # to one agent: call summary, ring_seconds
     OFFER_WITHDRAWN = "offer_withdrawn"  # to one agent: call
+    DIALING = "dialing"  # to one agent: their outbound call rings at the customer
     CONNECTED = "connected"  # to one agent: call
     CALL_ENDED = "call_ended"  # to one agent: call, wrap_up_seconds, dispositions
     CARE = "care"  # to one agent: a care prompt (break due, movement, cool-down)

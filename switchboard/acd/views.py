@@ -29,8 +29,19 @@ def _labels():
             "ringing": _("Ringing"),
             "talking": _("Talking"),
             "held": _("On hold"),
+            "dialing": _("Calling…"),
             "ended": _("Ended"),
         },
+        "outcomes": {
+            "answered": _("Answered"),
+            "busy": _("Busy"),
+            "no_answer": _("No answer"),
+            "failed": _("Failed"),
+            "cancelled": _("Cancelled before the answer"),
+            "transferred": _("Transferred"),
+        },
+        "calling": _("Calling"),
+        "call_ended": _("Call ended:"),
         "care": {
             "micro_break": _("Time for a short break: no calls will reach you until it ends."),
             "cool_down": _("A quiet moment after a hard call: no new calls until it ends."),
@@ -73,8 +84,10 @@ def _pop_context(call, form=None):
     contact = call.contact
     context = {"call": call, "contact": contact}
     if contact is None:
+        number = call.dialed_number if call.direction == "outbound" else call.caller_number
+        context["number"] = number
         context["form"] = form or ContactForm(
-            initial={"kind": "person", "phones": call.caller_number, "recording_consent": True}
+            initial={"kind": "person", "phones": number, "recording_consent": True}
         )
         return context
     context.update(
@@ -153,6 +166,42 @@ def save_disposition(request, call_id):
     )
     call.refresh_from_db()
     return render(request, "acd/partials/disposition_saved.html", {"call": call})
+
+
+@login_required
+@permission_required("acd.use_desk", raise_exception=True)
+@require_POST
+def originate(request):
+    """Click-to-call from a page without the desk's socket (a contact's page): the engine
+    dials for the signed-in agent; their desk shows the call."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from switchboard.acd.dialing import ask_engine_to_originate
+
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    contact = request.POST.get("contact") or ""
+    mode = request.POST.get("mode") or "agent_first"
+    reply = async_to_sync(ask_engine_to_originate)(
+        request.user.pk,
+        request.POST.get("number") or "",
+        int(contact) if contact.isdigit() else None,
+        mode if mode in ("agent_first", "customer_first") else "agent_first",
+    )
+    if reply is None:
+        messages.error(request, _("The engine did not answer; try again."))
+    elif reply.get("event") != floor.Event.DIALING:
+        messages.error(request, reply.get("message") or _("The call was refused."))
+    else:
+        number = reply["call"]["dialed_number"]
+        messages.success(
+            request, _("Calling %(number)s: your desk has the call.") % {"number": number}
+        )
+        return redirect("acd:desk")
+    return redirect(back or "acd:desk")
 
 
 @login_required

@@ -2,6 +2,7 @@
 agents' live states and the call records (CDRs), read the way the pages read them."""
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -164,7 +165,7 @@ def list_calls(request, filters: Query[CallFilters]):
     return {"limit": filters.limit, "offset": filters.offset, "items": items}
 
 
-@router.get("/calls/{call_id}", response=CallOut, summary="One call record")
+@router.get("/calls/{uuid:call_id}", response=CallOut, summary="One call record")
 def get_call(request, call_id: UUID):
     return get_call_for_user(request.user, call_id)
 
@@ -218,3 +219,68 @@ def place_virtual_call(request, payload: VirtualCallIn):
         ),
     )
     return 202, {"detail": _("The call is on its way.")}
+
+
+class OriginateIn(Schema):
+    agent: int = Field(description="The agent's user id: their phone or desk is connected.")
+    number: str = Field(
+        "", description="The number to call, in any format; or leave empty and give a contact."
+    )
+    contact: int | None = Field(None, description="A contact to call (their first phone).")
+    mode: Literal["agent_first", "customer_first"] = Field(
+        "agent_first",
+        description="Ring the agent's phone first, then dial; or dial, then connect the agent.",
+    )
+
+
+class OriginateOut(Schema):
+    call: UUID = Field(description="The call record's id: GET /api/calls/{call} for its outcome.")
+    number: str = Field(description="The number dialed, in E.164.")
+    contact_id: int | None
+
+
+# The engine's refusals that concern the agent rather than the number.
+_AGENT_CODES = {"busy", "not_available", "no_agent", "impossible"}
+
+
+@router.post(
+    "/calls/originate",
+    response={202: OriginateOut, 503: Accepted},
+    summary="Place an outbound call for an agent (click-to-call, the dialer)",
+)
+def originate_call(request, payload: OriginateIn):
+    """The engine opens the call record and dials; the outcome (answered, busy, no answer,
+    failed) lands in the record. An agent may call for themselves; supervisors for anyone."""
+    from asgiref.sync import async_to_sync
+    from django.core.exceptions import ValidationError
+
+    from switchboard.acd.dialing import ask_engine_to_originate
+    from switchboard.acd.models import AgentProfile
+    from switchboard.calls.actions import check_outbound_target
+
+    if payload.agent != request.user.pk or not request.user.has_perm("acd.use_desk"):
+        _require(request, "acd.manage_floor")
+    profile = AgentProfile.objects.filter(user_id=payload.agent).select_related("status").first()
+    if profile is None:
+        raise ValidationError({"agent": [_("There is no agent with this id.")]})
+    check_outbound_target(payload.number or None, payload.contact)
+    status = getattr(profile, "status", None)
+    if status is None or status.state not in (AgentState.AVAILABLE, AgentState.WRAP_UP):
+        state = status.get_state_display() if status else AgentState.LOGGED_OUT.label
+        raise ValidationError(
+            {"agent": [_("The agent is not available (%(state)s).") % {"state": state}]}
+        )
+    reply = async_to_sync(ask_engine_to_originate)(
+        payload.agent, payload.number, payload.contact, payload.mode
+    )
+    if reply is None:
+        return 503, {"detail": _("The engine did not answer; try again.")}
+    if reply.get("event") != "dialing":
+        field = "agent" if reply.get("code") in _AGENT_CODES else "number"
+        raise ValidationError({field: [reply.get("message") or _("The call was refused.")]})
+    call = reply["call"]
+    return 202, {
+        "call": call["id"],
+        "number": call["dialed_number"],
+        "contact_id": call["contact_id"],
+    }

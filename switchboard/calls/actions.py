@@ -56,6 +56,36 @@ def do_open_call(
     return contact_id
 
 
+def do_open_outbound_call(
+    call_id: str,
+    *,
+    caller_id: str,
+    number: str,
+    agent_id: int,
+    contact_id: int | None,
+    queue_id: int | None,
+    started_at: datetime.datetime,
+    engine: str,
+) -> int | None:
+    """Record an outbound call as it is placed; return the contact (given, or found by number)."""
+    if contact_id is None:
+        contact_id = find_contact_id(number)
+    Call.objects.create(
+        id=call_id,
+        direction="outbound",
+        caller_number=caller_id[:32],
+        dialed_number=number[:32],
+        arrived_at=started_at,
+        offered_at=started_at,
+        offers=1,
+        agent_id=agent_id,
+        contact_id=contact_id,
+        queue_id=queue_id,
+        engine=engine,
+    )
+    return contact_id
+
+
 def do_update_call(call_id: str, **fields) -> None:
     """Write what the engine just learned about a call (only the fields given)."""
     Call.objects.filter(pk=call_id).update(**fields)
@@ -148,7 +178,9 @@ def do_set_disposition(call: Call, user, disposition: Disposition, notes: str) -
     call = Call.objects.select_for_update(of=("self",)).select_related("queue").get(pk=call.pk)
     if call.contact_id is None:
         # the agent may have created the contact during the call: look the number up again
-        call.contact_id = find_contact_id(call.caller_number)
+        call.contact_id = find_contact_id(
+            call.dialed_number if call.direction == "outbound" else call.caller_number
+        )
     call.disposition = disposition
     call.notes = notes
     call.save(update_fields=["disposition", "notes", "contact"])
@@ -178,3 +210,40 @@ def _write_timeline(call: Call, user, disposition: Disposition, notes: str) -> N
         existing.save(update_fields=["text", "data"])
         return
     do_add_activity(call.contact, ActivityKind.CALL, text, author=user, data=data)
+
+
+# -- outbound calls: what may be dialed ------------------------------------------------------
+
+
+def check_outbound_target(number: str | None, contact_id: int | None) -> tuple[str, int | None]:
+    """The E.164 number to dial and its contact, from a number, a contact, or both.
+
+    Errors name the field: a number that cannot be a phone number, an unknown contact, a
+    contact without a phone, a contact (or number) on the do-not-call list.
+    """
+    from switchboard.contacts.models import Contact
+    from switchboard.contacts.phones import normalize_phone
+
+    contact = None
+    if contact_id is not None:
+        contact = Contact.objects.active().filter(pk=contact_id).first()
+        if contact is None:
+            raise ValidationError({"contact": _("There is no such contact.")})
+    if number:
+        try:
+            e164 = normalize_phone(number)
+        except InvalidPhone as exc:
+            raise ValidationError({"number": str(exc)}) from None
+    elif contact is not None:
+        e164 = contact.phones.order_by("id").values_list("e164", flat=True).first() or ""
+        if not e164:
+            raise ValidationError({"contact": _("This contact has no phone number.")})
+    else:
+        raise ValidationError({"number": _("Give a number to call, or a contact.")})
+    if contact is None:
+        found = find_by_phone(e164)
+        contact = found[0] if found else None
+    if contact is not None and contact.do_not_call:
+        field = "contact" if contact_id is not None else "number"
+        raise ValidationError({field: _("This contact is on the do-not-call list.")})
+    return e164, contact.pk if contact is not None else None

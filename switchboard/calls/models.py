@@ -24,6 +24,7 @@ class Outcome(models.TextChoices):
     FAILED = "failed", _("Failed")
     BUSY = "busy", _("Busy")
     NO_ANSWER = "no_answer", _("No answer")
+    CANCELLED = "cancelled", _("Cancelled before the answer")
 
 
 class Call(models.Model):
@@ -81,6 +82,12 @@ class Call(models.Model):
         verbose_name=_("disposition"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    failure_reason = models.CharField(
+        _("failure reason"),
+        max_length=100,
+        blank=True,
+        help_text=_("Why an outbound call or transfer failed, as the network said it."),
+    )
     transfer_chain = models.JSONField(_("transfers"), default=list, blank=True)
     engine = models.CharField(
         _("engine"), max_length=64, blank=True, help_text=_("Which engine process owned it.")

@@ -211,11 +211,14 @@ class Commands:
         self.put(Effect(groups=[(floor.agent_group(user), withdrawn)]))
 
     async def _cmd_hang_up(self, message: dict, user) -> None:
-        live = self.my_call(message, user, "talking", "held")
+        live = self.my_call(message, user, "talking", "held", "dialing")
         self.hang_up(live.id, user)
 
     def hang_up(self, call: str, user: int) -> None:
         live = self.calls.get(call)
+        if live is not None and live.agent == user and live.state == "dialing":
+            self.end_outbound(live, "cancelled")  # the agent gave up before the answer
+            return
         if live is None or live.agent != user or live.state not in ("talking", "held"):
             return
         self.tel.hang_up(call)  # first, so the caller's own hang-up cannot race it
@@ -234,6 +237,9 @@ class Commands:
 
     async def _cmd_transfer(self, message: dict, user) -> None:
         live = self.my_call(message, user, "talking", "held")
+        if message.get("number"):  # a number outside the floor (_outbound.py)
+            await self.transfer_out(live, str(message["number"]), user)
+            return
         self.transfer(live, str(message.get("queue") or ""), user)
 
     def transfer(self, live: LiveCall, target: str, user: int) -> None:
@@ -365,6 +371,8 @@ class Commands:
                 messages.append(floor.event(Event.OFFER, call=call, ring_seconds=remaining))
             elif live.state in ("talking", "held"):
                 messages.append(floor.event(Event.CONNECTED, call=call))
+            elif live.state == "dialing":
+                messages.append(floor.event(Event.DIALING, call=call, ring_seconds=None))
         self.put(Effect(channels=[(reply_to, m) for m in messages]))
 
     def queue_stats_payload(self) -> dict:

@@ -130,7 +130,7 @@ class Decisions:
                             floor.event(
                                 Event.CALL_ENDED,
                                 call=d.call,
-                                outcome=str(CallOutcome.ANSWERED),
+                                outcome=str(live.final_outcome or CallOutcome.ANSWERED),
                                 wrap_up_seconds=queue.wrapup_seconds or None,
                                 dispositions=list(queue.dispositions),
                             ),
@@ -138,7 +138,7 @@ class Decisions:
                     ]
                 )
             )
-        self.close(live, OUTCOMES[d.outcome])
+        self.close(live, live.final_outcome or OUTCOMES[d.outcome])
 
     def _agent_changed(self, d: AgentStateChanged) -> None:
         agent = int(d.agent)

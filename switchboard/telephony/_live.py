@@ -34,7 +34,7 @@ class LiveCall:
     choices: list[str] = field(default_factory=list)
     reason: str = ""
     queue: str | None = None  # code
-    state: str = "ivr"  # ivr, waiting, ringing, talking, held, ended
+    state: str = "ivr"  # ivr, waiting, ringing, dialing (outbound), talking, held, ended
     since: datetime.datetime = field(default_factory=timezone.now)
     agent: int | None = None  # user id of the agent offered or connected
     queued: float | None = None
@@ -47,6 +47,13 @@ class LiveCall:
     record: bool = False  # the conversation is to be recorded (_recording.py)
     consent: str = ""  # the recording announcement playing before the call is routed
     recording: bool = False  # the carrier was told to record
+    # Outbound calls (_outbound.py): "caller" is our caller ID, "dialed" the customer.
+    direction: str = "inbound"
+    mode: str = ""  # agent_first, customer_first
+    phase: str = ""  # agent (phone rings), agent_in, customer, agent_after
+    final_outcome: str = ""  # set before the router ends the call: busy, no_answer ...
+    failure_reason: str = ""
+    handed_off: bool = False  # transferred outside: not ours to hang up any more
 
     def move(self, state: str) -> None:
         self.state = state
@@ -77,6 +84,7 @@ def summary(call: LiveCall, queue_names: dict[str, str]) -> dict:
     """The call summary of acd/floor.py."""
     return {
         "id": call.id,
+        "direction": call.direction,
         "caller_number": call.caller,
         "dialed_number": call.dialed,
         "queue": call.queue,

@@ -28,6 +28,7 @@ from . import interface as tel
 from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
+from ._outbound import Outbound
 from ._outbox import Effect, Outbox
 from ._recording import Recordings
 from .setup import FloorSetup
@@ -35,7 +36,7 @@ from .setup import FloorSetup
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Decisions, Commands, Recordings):
+class Engine(Outbound, Decisions, Commands, Recordings):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -59,6 +60,7 @@ class Engine(Decisions, Commands, Recordings):
         self.stats_seconds = stats_seconds
         self.calls: dict[str, LiveCall] = {}
         self.ringing: dict[str, tuple[float, int]] = {}  # call -> (deadline, agent user id)
+        self.dialing: dict[str, float] = {}  # outbound call -> when it stops ringing
         self.wrapping: dict[int, tuple[str, float]] = {}  # agent -> (last call, ended, mono)
         self.states: dict[int, str] = {}  # agent -> last state told to pages
         self.queue_names = {code: q.name_en for code, q in setup.queues.items()}
@@ -115,6 +117,9 @@ class Engine(Decisions, Commands, Recordings):
         for call, (deadline, agent) in list(self.ringing.items()):
             if now >= deadline:
                 self.ring_timed_out(call, agent)
+        for call, deadline in list(self.dialing.items()):
+            if now >= deadline:
+                self.dial_timed_out(call)
         if now - self._stats_at >= self.stats_seconds:
             self._stats_at = now
             self.send_queue_stats()
@@ -178,7 +183,9 @@ class Engine(Decisions, Commands, Recordings):
         live = self.calls.get(event.call)
         if live is None:
             return
-        if live.ivr is None:
+        if live.direction == "outbound":
+            self.outbound_answered(live)
+        elif live.ivr is None:
             self.enqueue(live, menu.Enqueue(self.setup.default_queue, "", (), "", fell_back=True))
         else:
             self.run_ivr(live, live.ivr.start())
@@ -199,7 +206,9 @@ class Engine(Decisions, Commands, Recordings):
         live = self.calls.get(event.call)
         if live is None:
             return
-        if not live.in_router:
+        if live.direction == "outbound":
+            self.outbound_gone(live, event)
+        elif not live.in_router:
             failed = isinstance(event, tel.CallFailed)
             self.close(live, Outcome.FAILED if failed else Outcome.ABANDONED_IVR)
         elif live.state in ("talking", "held"):
@@ -208,7 +217,11 @@ class Engine(Decisions, Commands, Recordings):
             self.route(CallerHungUp(self.clock.mono(), live.id))
 
     def _agent_answered(self, event: tel.AgentAnswered) -> None:
-        self.accept(event.call, int(event.agent))
+        live = self.calls.get(event.call)
+        if live is not None and live.direction == "outbound":
+            self.outbound_agent_answered(live)
+        else:
+            self.accept(event.call, int(event.agent))
 
     def _agent_hung_up(self, event: tel.AgentHungUp) -> None:
         self.hang_up(event.call, int(event.agent))
@@ -272,14 +285,23 @@ class Engine(Decisions, Commands, Recordings):
             fields["talk_seconds"] = round(live.talk_total, 3)
         elif live.queued is not None:
             fields["wait_seconds"] = round(now - live.queued, 3)
+        elif live.direction == "outbound":
+            fields["wait_seconds"] = round(now - live.arrived, 3)  # how long it rang
+        if live.failure_reason:
+            fields["failure_reason"] = live.failure_reason
+        if live.transfer_chain:
+            fields["transfer_chain"] = list(live.transfer_chain)
         self.calls.pop(live.id, None)
         self.ringing.pop(live.id, None)
+        self.dialing.pop(live.id, None)
         live.move("ended")
+        # A call handed to an outside number goes on without us: not ours to hang up.
+        after = [] if live.handed_off else [lambda: self.tel.hang_up(live.id)]
         self.put(
             Effect(
                 db=lambda: do_update_call(live.id, **fields),
                 groups=[self.floor_update(live)],
-                after=[lambda: self.tel.hang_up(live.id)],
+                after=after,
             )
         )
 

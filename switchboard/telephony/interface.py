@@ -78,7 +78,9 @@ class CallerHungUp:
 
 @dataclass(frozen=True, slots=True)
 class CallFailed:
-    """The call could not be set up or carried on (busy, no answer, network error)."""
+    """The call could not be set up or carried on. For a call we dialed, `reason` is
+    "busy", "no_answer" (the far end said so; our own ring timeout is the engine's), or
+    anything else in words (a network error, "503 Service Unavailable")."""
 
     call: str
     reason: str
@@ -156,8 +158,8 @@ class Telephony(abc.ABC):
 
     @abc.abstractmethod
     def transfer(self, call: str, destination: str) -> None:
-        """Hand the caller over to a number outside the floor (a cold transfer); the call
-        leaves us (then CallerHungUp)."""
+        """Hand the caller over to a number outside the floor (a cold transfer): the agent's
+        side is dropped and the call leaves us; no event need follow."""
 
     @abc.abstractmethod
     def hang_up(self, call: str) -> None:
@@ -165,7 +167,10 @@ class Telephony(abc.ABC):
 
     @abc.abstractmethod
     def originate(self, call: str, number: str, caller_id: str) -> None:
-        """Dial out under our id `call` (then Answered, or CallFailed)."""
+        """Dial out under our id `call` (then Answered, or CallFailed with "busy",
+        "no_answer" or another reason). `caller_id` "" presents the network's default.
+        The agent for this call may have been rung first (`ring_agent`, then AgentAnswered):
+        the customer is then connected to them on answer, before `bridge` is asked."""
 
     def record(self, call: str, on: bool) -> None:
         """Start recording the conversation (then RecordingSaved once the call is over), or
@@ -173,3 +178,13 @@ class Telephony(abc.ABC):
         logging.getLogger("switchboard.telephony").warning(
             "%s cannot record calls (call %s)", type(self).__name__, call
         )
+
+    def new_call(self, call: str) -> None:
+        """An outbound call under our id `call` whose agent is rung (`ring_agent`) before the
+        customer is dialed (`originate`): the network prepares for it. Default: nothing."""
+        return None
+
+    def has_phone(self, agent: str) -> bool:
+        """Whether `ring_agent` would ring a real phone for the agent now (a registered SIP
+        phone); without one the agent talks through the browser desk."""
+        return False

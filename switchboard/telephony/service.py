@@ -105,8 +105,14 @@ async def start_floor(options: Options, layer=None) -> RunningFloor:
         config = await sync_to_async(SipConfig.from_settings, thread_sensitive=False)()
         carrier = SipTelephony(config)
     else:
+        from django.conf import settings
+
+        from .sim import CallerProfile, outbound_odds
+
+        odds = outbound_odds(settings.SWITCHBOARD["ENGINE"]["SIM_OUTBOUND_ODDS"])
         carrier = VirtualCarrier(
             list(setup.menus),
+            profile=CallerProfile(**odds),
             calls_per_hour=options.calls_per_hour,
             seed=options.seed,
             speed=options.speed,

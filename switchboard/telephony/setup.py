@@ -52,6 +52,16 @@ class FloorSetup:
     language_skills: dict[str, str] = field(default_factory=dict)
     known_callers: list[str] = field(default_factory=list)
     recording: dict[str, RecordingRule] = field(default_factory=dict)  # by dialed number
+    outbound_ring_seconds: float = 30.0
+    outbound_caller_id: str = ""
+    outbound_queue_code: str = ""
+
+    @property
+    def outbound_queue(self) -> str:
+        """The queue an agent's outbound call belongs to (its wrap-up and dispositions)."""
+        if self.outbound_queue_code in self.queues:
+            return self.outbound_queue_code
+        return self.default_queue
 
     @property
     def default_queue(self) -> str:
@@ -129,7 +139,11 @@ def load_setup() -> FloorSetup:
     from switchboard.acd.models import Skill
 
     skills = set(Skill.objects.values_list("code", flat=True))
+    from django.conf import settings
+
     from switchboard.contacts.models import Phone
+
+    engine = settings.SWITCHBOARD["ENGINE"]
 
     return FloorSetup(
         router=RouterConfig(queues=tuple(_queue_config(q) for q in queues)),
@@ -140,6 +154,9 @@ def load_setup() -> FloorSetup:
         language_skills={lang: s for lang, s in LANGUAGE_SKILLS.items() if s in skills},
         known_callers=list(Phone.objects.order_by("-id").values_list("e164", flat=True)[:200]),
         recording=recording,
+        outbound_ring_seconds=float(engine["OUTBOUND_RING_SECONDS"]),
+        outbound_caller_id=engine["OUTBOUND_CALLER_ID"],
+        outbound_queue_code=engine["OUTBOUND_QUEUE"],
     )
 
 

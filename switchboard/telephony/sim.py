@@ -56,6 +56,12 @@ class CallerProfile:
     talk_mean_s: float = 150.0
     talk_min_s: float = 20.0
     human_talk_s: float = 1800.0  # with a human agent: until the agent hangs up, in practice
+    # People we call: the odds they answer, are busy, or the call fails; the rest let it
+    # ring until the engine gives up. Answer or refusal after this many seconds of ringing.
+    outbound_answer: float = 0.6
+    outbound_busy: float = 0.15
+    outbound_fail: float = 0.05
+    outbound_ring_s: tuple[float, float] = (3.0, 12.0)
 
 
 @dataclass
@@ -65,6 +71,27 @@ class CallerScript:
 
     digits: list[str] | None = None
     patience_s: float | None = None
+    talk_s: float | None = None
+
+
+def outbound_odds(text: str) -> dict[str, float]:
+    """ "answer,busy,fail" odds (SWITCHBOARD_SIM_OUTBOUND_ODDS) as CallerProfile fields."""
+    try:
+        odds = [float(part) for part in text.split(",")]
+    except ValueError:
+        odds = []
+    if len(odds) != 3 or any(p < 0 for p in odds) or sum(odds) > 1:
+        raise ValueError(f"outbound odds {text!r}: write answer,busy,fail, each 0-1, sum <= 1")
+    return dict(zip(("outbound_answer", "outbound_busy", "outbound_fail"), odds, strict=True))
+
+
+@dataclass
+class CalleeScript:
+    """How a number we dial behaves (tests): "answer", "busy", "no_answer" (rings until the
+    engine gives up) or "fail", after `after_s` of ringing; once answered, talks `talk_s`."""
+
+    result: str = "answer"
+    after_s: float = 0.5
     talk_s: float | None = None
 
 
@@ -102,6 +129,7 @@ class VirtualCarrier(Telephony):
         call_log: str = "",
         recording_dir: str = "",
         max_recording_seconds: float = 20.0,
+        callees: Mapping[str, CalleeScript] | None = None,
     ) -> None:
         if speed <= 0 or calls_per_hour < 0:
             raise ValueError("speed must be positive and the call rate not negative")
@@ -115,6 +143,7 @@ class VirtualCarrier(Telephony):
         self.is_human = is_human
         self.hourly = list(hourly) if hourly else None  # 24 multipliers of calls_per_hour
         self.placed: list[str] = []  # every call id this carrier ever placed, in order
+        self.callees: dict[str, CalleeScript] = dict(callees or {})  # by number dialed
         # A file that gets each call id as it is placed: the benchmark's independent tally.
         self._call_log = open(call_log, "a", buffering=1) if call_log else None  # noqa: SIM115
         self._calls: dict[str, _Caller] = {}
@@ -318,9 +347,7 @@ class VirtualCarrier(Telephony):
         pass  # a caller on hold keeps their talk time: they hang up when they would anyway
 
     def transfer(self, call: str, destination: str) -> None:
-        caller = self._get(call)
-        if caller is not None:
-            self._later(caller, 0.0, CallerHungUp(call))  # gone to the other number
+        self.hang_up(call)  # gone to the other number: the call is no longer ours
 
     def hang_up(self, call: str) -> None:
         caller = self._calls.pop(call, None)
@@ -353,12 +380,30 @@ class VirtualCarrier(Telephony):
             self._emit(RecordingSaved(call, path))
 
     def originate(self, call: str, number: str, caller_id: str) -> None:
-        caller = self._calls[call] = _Caller(call, caller_id, number, None)
+        callee = self.callees.get(number)
+        script = CallerScript(talk_s=callee.talk_s) if callee is not None else None
+        person = self._calls[call] = _Caller(call, caller_id, number, script)
         self.placed.append(call)
-        if self.random.random() < 0.7:
-            self._later(caller, self.random.uniform(3, 12), Answered(call))
+        if callee is not None:
+            result, after = callee.result, callee.after_s
         else:
-            self._later(caller, 25.0, CallFailed(call, "no_answer"))
+            p, roll = self.profile, self.random.random()
+            after = self.random.uniform(*p.outbound_ring_s)
+            if roll < p.outbound_answer:
+                result = "answer"
+            elif roll < p.outbound_answer + p.outbound_busy:
+                result = "busy"
+            elif roll < p.outbound_answer + p.outbound_busy + p.outbound_fail:
+                result = "fail"
+            else:
+                result = "no_answer"
+        if result == "answer":
+            self._later(person, after, Answered(call))
+        elif result == "busy":
+            self._later(person, after, CallFailed(call, "busy"))
+        elif result == "fail":
+            self._later(person, after, CallFailed(call, "503 Service Unavailable"))
+        # "no_answer": it rings until the engine hangs up
 
 
 def _write_demo_recording(path: str, seconds: float) -> None:

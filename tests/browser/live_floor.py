@@ -90,10 +90,15 @@ def _scratch_postgres(url: str) -> tuple[str, callable]:
 
 
 def start_live_floor(
-    tmp: Path, *, calls_per_hour: int = 0, bots: bool = False, language: str = "en"
+    tmp: Path,
+    *,
+    calls_per_hour: int = 0,
+    bots: bool = False,
+    language: str = "en",
+    extra_env: dict | None = None,
 ):
     """Start the product; returns (LiveFloor, stop). By default no caller rings and no bot
-    works, so a test decides every call itself."""
+    works, so a test decides every call itself. `extra_env`: more settings."""
     port = free_port()
     env = {
         **os.environ,
@@ -102,6 +107,7 @@ def start_live_floor(
         "SWITCHBOARD_BOTS": "true" if bots else "false",
         "LANGUAGE_CODE": language,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        **(extra_env or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     cleanups = []

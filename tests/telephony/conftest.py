@@ -117,11 +117,13 @@ class RunningFloor:
         return await sync_to_async(fn, thread_sensitive=False)(*args, **kwargs)
 
 
-def run_floor(scenario, *, tick_seconds=0.05):
-    """Run `await scenario(floor)` against a live engine; return what the scenario returns."""
+def run_floor(scenario, *, tick_seconds=0.05, layer=None):
+    """Run `await scenario(floor)` against a live engine; return what the scenario returns.
+    `layer`: the channel layer (default a fresh in-memory one; the API needs the project's)."""
 
     async def main():
-        layer = InMemoryChannelLayer()
+        nonlocal layer
+        layer = layer or InMemoryChannelLayer()
         setup = await sync_to_async(load_setup, thread_sensitive=False)()
         carrier = VirtualCarrier([NUMBER], calls_per_hour=0, speed=SPEED, seed=1)
         engine = Engine(setup, carrier, layer, engine_id="test-engine", tick_seconds=tick_seconds)

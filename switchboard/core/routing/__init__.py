@@ -32,6 +32,7 @@ from .errors import (
     UnknownQueue,
 )
 from .events import (
+    AgentDialedOut,
     AgentLoggedIn,
     AgentLoggedOut,
     AgentWentOnBreak,
@@ -54,6 +55,7 @@ from .router import Router
 from .stats import AgentStats, QueueStats
 
 __all__ = [
+    "AgentDialedOut",
     "AgentInfo",
     "AgentLoggedIn",
     "AgentLoggedOut",

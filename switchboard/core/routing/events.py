@@ -77,6 +77,23 @@ class CallArrived:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentDialedOut:
+    """The agent placed an outbound call (click-to-call, or the dialer for them).
+
+    The call enters the router already connected to the agent, under `queue` (whose
+    wrap-up and dispositions apply when it ends), so the agent is busy — on call — until
+    CallCompleted or CallerHungUp, ringing or talking. Only an available agent, or one
+    in wrap-up (calling a customer back), can dial out. The queue's inbound figures
+    (offered, answered, service level) do not count it.
+    """
+
+    at: float
+    agent: str
+    call: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
 class CallMoved:
     """A supervisor moved a waiting call to another queue; it keeps its arrival time and so
     its place among calls of the same priority (reported as CallOverflowed)."""
@@ -159,6 +176,7 @@ Event = (
     | AgentLoggedOut
     | WrapUpEnded
     | CallArrived
+    | AgentDialedOut
     | CallMoved
     | OfferAccepted
     | OfferRejected

@@ -48,6 +48,7 @@ class Router(Flow):
             ev.AgentLoggedOut: self._on_logged_out,
             ev.WrapUpEnded: self._on_wrap_up_ended,
             ev.CallArrived: self._on_call_arrived,
+            ev.AgentDialedOut: self._on_dialed_out,
             ev.CallMoved: self._on_call_moved,
             ev.OfferAccepted: self._on_accepted,
             ev.OfferRejected: self._on_rejected,
@@ -262,6 +263,26 @@ class Router(Flow):
         self._calls[item.id] = item
         self._counters[queue.id].offered += 1
         self._place(item, requeued=False)
+
+    def _on_dialed_out(self, event: ev.AgentDialedOut) -> None:
+        agent = self._agent(event.agent)
+        queue = self._queues.get(event.queue)
+        if queue is None:
+            raise UnknownQueue(event.queue)
+        if event.call in self._calls:
+            raise DuplicateCall(event.call)
+        if agent.state not in (AgentState.AVAILABLE, AgentState.WRAP_UP):
+            raise ImpossibleEvent(f"{event.agent!r} cannot dial out from {agent.state.value}")
+        self._now = event.at
+        self._seq += 1
+        item = WorkItem(event.call, self._seq, queue.id, 0, (), None, event.at)
+        item.requirement = queue.requirement
+        item.pool = self._index.pool(item.requirement, queue.strategy, queue.id)
+        item.state = CallState.CONNECTED
+        item.agent = agent.id
+        self._calls[item.id] = item
+        agent.call = item.id
+        self._set_state(agent, AgentState.ON_CALL)
 
     def _on_call_moved(self, event: ev.CallMoved) -> None:
         item = self._call(event.call)

@@ -74,14 +74,35 @@
     if (desk.dataset.autoAnswer !== "true") $("accept").focus();
   }
 
+  const otherParty = (call) => (call.direction === "outbound" ? call.dialed_number : call.caller_number);
+
+  function showDialing(call) {
+    // Our own outbound call rings at the customer: the hang-up button cancels it.
+    current = call;
+    callLive = true;
+    $("call-outcome").hidden = true;
+    if (!document.getElementById("disposition-form")) $("wrapup").innerHTML = "";
+    $("offer").hidden = true;
+    $("no-call").hidden = true;
+    $("call-controls").hidden = false;
+    $("call-caller").textContent = labels.calling + " " + call.dialed_number;
+    $("call-queue").textContent = call.queue_name || call.queue || "";
+    $("call-state").textContent = labels.call_states.dialing;
+    $("call-timer").dataset.since = call.since || new Date().toISOString();
+    loadInto("#pop", "popUrl", call.id);
+    announceCall(call.id);
+    $("hang-up").focus();
+  }
+
   function showConnected(call) {
     ring(false);
     current = call;
     callLive = true;
     $("offer").hidden = true;
     $("no-call").hidden = true;
+    $("call-outcome").hidden = true;
     $("call-controls").hidden = false;
-    $("call-caller").textContent = call.caller_number;
+    $("call-caller").textContent = otherParty(call);
     $("call-queue").textContent = call.queue_name || call.queue || "";
     $("call-state").textContent = labels.call_states[call.state] || call.state;
     $("call-timer").dataset.since = call.since || new Date().toISOString();
@@ -98,6 +119,10 @@
     $("offer").hidden = true;
     $("call-controls").hidden = true;
     $("no-call").hidden = false;
+    const outcome = $("call-outcome");
+    outcome.dataset.outcome = msg.outcome || "";
+    outcome.textContent = labels.call_ended + " " + (labels.outcomes[msg.outcome] || msg.outcome || "");
+    outcome.hidden = false;
     const submit = document.querySelector("#disposition-form button[type=submit]");
     if (submit) submit.disabled = false;
     wrapDeadline = msg.wrap_up_seconds ? Date.now() + msg.wrap_up_seconds * 1000 : null;
@@ -111,6 +136,7 @@
     offer: (m) => showOffer(m.call),
     offer_withdrawn: () => { ring(false); $("offer").hidden = true; current = null; $("pop").innerHTML = ""; },
     connected: (m) => showConnected(m.call),
+    dialing: (m) => showDialing(m.call),
     call_ended: showEnded,
     care: (m) => { const el = $("care"); el.textContent = labels.care[m.kind] || m.kind; el.hidden = false; },
     error: (m) => { const el = $("desk-error"); el.textContent = m.message; el.hidden = false; setTimeout(() => { el.hidden = true; }, 6000); },
@@ -140,6 +166,22 @@
   $("hang-up").addEventListener("click", () => current && send("hang_up", { call: current.id }));
   $("difficult").addEventListener("click", () => current && send("mark_difficult", { call: current.id }));
   $("transfer").addEventListener("click", () => current && send("transfer", { call: current.id, queue: $("transfer-queue").value }));
+  $("transfer-out").addEventListener("click", () => {
+    const number = $("transfer-number").value.trim();
+    if (!current || !number) { $("transfer-number").focus(); return; }
+    send("transfer", { call: current.id, number });
+  });
+  $("dial-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const number = $("dial-number").value.trim();
+    if (number) send("originate", { number, mode: $("dial-mode").value });
+  });
+  // A phone number on the caller's card: call it (say, back, during wrap-up).
+  $("pop").addEventListener("click", (e) => {
+    const button = e.target.closest("button.dial");
+    if (!button) return;
+    send("originate", { number: button.dataset.number, contact: Number(button.dataset.contact), mode: $("dial-mode").value });
+  });
   $("hold").addEventListener("click", () => {
     if (!current) return;
     const on = $("hold").getAttribute("aria-pressed") !== "true";

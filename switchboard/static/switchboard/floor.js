@@ -88,7 +88,7 @@
         cell.querySelector("button").addEventListener("click", () => send("move_call", { call: call.id, queue: select.value }));
       }
     }
-    setField(row, "caller", call.caller_number);
+    setField(row, "caller", call.direction === "outbound" ? "→ " + call.dialed_number : call.caller_number);
     setField(row, "queue", call.queue_name || call.queue || "");
     setField(row, "state", labels.call_states[call.state] || call.state);
     const agentName = call.agent ? (document.querySelector('tr[data-agent="' + call.agent + '"] [data-field="name"]')?.textContent || "") : "";

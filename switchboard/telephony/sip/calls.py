@@ -41,6 +41,9 @@ class SipCall:
     leg: AgentLeg | None = None
     media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
     recording_port: int | None = None  # recorded: rtpengine's port facing the caller
+    # A call we dialed (sip/outbound.py): from_tag names the customer's side in rtpengine,
+    # to_tag ours (the agent's); state "dialing" until the customer answers.
+    outbound: bool = False
 
     def end(self) -> None:
         self.state = "gone"

@@ -4,6 +4,8 @@
 trunks, operators' extensions and prompt files (switchboard/telephony/models.py). An extra
 IP allow-list may come from `SWITCHBOARD_SIP_TRUNKS="carrier=203.0.113.0/24,backup=198.51.100.7"`
 (a test rig, or a carrier set up before the database is).
+A trunk given by env that also carries our outbound calls says where to send them and
+with which caller ID: `carrier=203.0.113.0/24,@203.0.113.5:5060,#+8809612345678`.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ class SipConfigError(ValueError):
 class Trunk:
     name: str
     networks: tuple[Network, ...]
-    outbound: tuple[str, int] | None = None
-    caller_id: str = ""
+    outbound: tuple[str, int] | None = None  # where our outbound INVITEs go
+    caller_id: str = ""  # presented on outbound calls unless the engine gives one
     # Registration mode: the carrier's device REGISTERs as `username` (digest, like a phone);
     # INVITEs from the address it registered from are then accepted as this trunk's.
     username: str = ""
@@ -44,6 +46,8 @@ def parse_trunks(text: str) -> tuple[Trunk, ...]:
     """`name=net[,net...];name=...` or, shorter, `name=net,name2=net`: each `net` an address or
     CIDR block. Entries without `=` belong to the trunk named before them."""
     trunks: dict[str, list[Network]] = {}
+    outbound: dict[str, tuple[str, int]] = {}
+    caller_ids: dict[str, str] = {}
     current = None
     for part in (p.strip() for p in text.replace(";", ",").split(",")):
         if not part:
@@ -53,11 +57,23 @@ def parse_trunks(text: str) -> tuple[Trunk, ...]:
             current = current.strip()
         if not current:
             raise SipConfigError(f"trunk entry {part!r} has no name (write name=address)")
+        part = part.strip()
+        if part.startswith("@"):  # where outbound calls go
+            outbound[current] = parse_address(part[1:])
+            trunks.setdefault(current, [])
+            continue
+        if part.startswith("#"):  # the caller ID of outbound calls
+            caller_ids[current] = part[1:].strip()
+            trunks.setdefault(current, [])
+            continue
         try:
-            trunks.setdefault(current, []).append(ipaddress.ip_network(part.strip(), strict=False))
+            trunks.setdefault(current, []).append(ipaddress.ip_network(part, strict=False))
         except ValueError as exc:
             raise SipConfigError(f"trunk {current!r}: {exc}") from exc
-    return tuple(Trunk(name, tuple(nets)) for name, nets in trunks.items())
+    return tuple(
+        Trunk(name, tuple(nets), outbound.get(name), caller_ids.get(name, ""))
+        for name, nets in trunks.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,10 @@ class SipConfig:
 
     def phone_of(self, agent: str) -> Phone | None:
         return next((p for p in self.phones.values() if p.agent == agent), None)
+
+    def outbound_trunk(self) -> Trunk | None:
+        """The trunk our outbound calls and transfers go through: the first with a target."""
+        return next((t for t in self.trunks if t.outbound is not None), None)
 
     def trunk_for(self, host: str) -> Trunk | None:
         """The IP-mode trunk whose allow-list holds `host` (registration trunks: stack.py)."""

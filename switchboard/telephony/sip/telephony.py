@@ -43,6 +43,7 @@ from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
 from .dtmf import digit_from_rtpengine
 from .limits import RateLimiter
+from .outbound import OutboundSide
 from .recording import SipRecording
 from .sdp import placeholder_answer
 from .stack import SippySide
@@ -65,7 +66,7 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(SippySide, SipRecording, Telephony):
+class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -212,6 +213,8 @@ class SipTelephony(SippySide, SipRecording, Telephony):
             call.leg = None
         if was in ("answered", "bridged") and call.state != "gone":
             self._send(AgentHungUp(call.id, leg.agent))
+        elif call.outbound:
+            self._outbound_phone_refused(call, leg, data)  # sip/outbound.py
         else:
             # Busy, declined or unreachable: the engine's ring timer re-offers the call.
             log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)
@@ -409,9 +412,6 @@ class SipTelephony(SippySide, SipRecording, Telephony):
         elif c is not None:
             self._spawn(self._media.stop_media(c.id, c.from_tag))
 
-    def transfer(self, call: str, destination: str) -> None:
-        log.error("transfer of call %s to %s: not built yet", call, destination)
-
     def hang_up(self, call: str) -> None:
         c = self._live(call)
         if c is None:
@@ -421,6 +421,3 @@ class SipTelephony(SippySide, SipRecording, Telephony):
         self._calls.pop(c.id, None)
         ED2.callFromThread(self._sippy_hang_up, c, connected)
         self._spawn(self._release_media(c))
-
-    def originate(self, call: str, number: str, caller_id: str) -> None:
-        self._loop.call_soon(self._send, CallFailed(call, "dialing out over SIP is not built yet"))

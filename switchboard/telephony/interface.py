@@ -83,6 +83,26 @@ class CallFailed:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MonitorStarted:
+    """The supervisor's phone answered: they now hear the call (`mode`: "listen")."""
+
+    call: str
+    supervisor: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorEnded:
+    """The supervisor's leg is over; the call goes on (or has just ended). `reason`:
+    "stopped" (stop_monitor), "hung_up" (their phone), "no_answer" (refused or not
+    answered), "call_ended", "failed" (media could not be set up)."""
+
+    call: str
+    supervisor: str
+    reason: str
+
+
 TelephonyEvent = (
     CallArrived
     | Answered
@@ -92,6 +112,8 @@ TelephonyEvent = (
     | AgentHungUp
     | CallerHungUp
     | CallFailed
+    | MonitorStarted
+    | MonitorEnded
 )
 Emit = Callable[[TelephonyEvent], None]
 
@@ -153,3 +175,16 @@ class Telephony(abc.ABC):
     @abc.abstractmethod
     def originate(self, call: str, number: str, caller_id: str) -> None:
         """Dial out under our id `call` (then Answered, or CallFailed)."""
+
+    # -- supervisor's monitoring (optional: a network that cannot says so) -----------------
+
+    def monitor(self, call: str, supervisor: str, mode: str) -> str | None:
+        """Ring the supervisor's own phone with the connected call `call` (`mode` "listen":
+        they hear caller and agent, nobody hears them). Returns None when under way (then
+        MonitorStarted or MonitorEnded), else why not, at once: "unsupported" (this network
+        cannot), "mode" (this mode cannot), "not_connected", "no_phone", "already"."""
+        return "unsupported"
+
+    def stop_monitor(self, call: str, supervisor: str) -> None:
+        """End the supervisor's leg (then MonitorEnded "stopped"); the call goes on."""
+        return None  # nothing to end where monitor() is unsupported

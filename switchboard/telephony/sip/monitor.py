@@ -1,0 +1,255 @@
+"""The supervisor listens to a live call from their own registered phone (silent listen).
+
+    caller ─RTP─ rtpengine ─RTP─ operator's phone
+                    │ subscribe request (flags "all"): both legs forked, one m-line each
+                    ▼
+          Mixer (mixer.py, two sockets in) ── one G.711 stream ──> supervisor's phone
+                                                  (what the phone sends is dropped)
+
+How a monitoring goes: `monitor(call, supervisor, "listen")` checks at once that the call
+is bridged to an operator's SIP phone and that the supervisor has a registered phone,
+then opens a mixer and INVITEs that phone (found like an operator's: `config.phone_of`)
+with our send-only SDP. The phone's 200: `subscribe request` of both legs, `subscribe
+answer` with the mixer's two ports, the mixer starts sending in the phone's codec, and
+MonitorStarted. The supervisor hanging up ends the monitoring only (`unsubscribe`); the
+call ending hangs up the supervisor's phone. Whisper and barge are not built: rtpengine
+10.5 has no mixer to put the supervisor's voice into the operator's (or both) streams
+(docs/sip.md, "Supervisor").
+
+The engine's loop runs everything but the `_sippy_*` methods and `_event`, which run in
+the sippy thread, like stack.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import partial
+
+from sippy.CCEvents import CCEventConnect, CCEventDisconnect, CCEventFail, CCEventTry
+from sippy.Core.EventDispatcher import ED2
+from sippy.MsgBody import MsgBody
+from sippy.UA import UA
+
+from ..interface import MonitorEnded, MonitorStarted
+from ..media import MediaError
+from .mixer import DECODE, PCMA, PCMU, Mixer
+
+log = logging.getLogger("switchboard.telephony.sip")
+
+MODES = ("listen",)
+_STATIC = {PCMU: "PCMU/8000", PCMA: "PCMA/8000"}
+
+
+@dataclass(eq=False)
+class Monitoring:
+    call: str
+    supervisor: str
+    extension: str
+    mode: str = "listen"
+    state: str = "opening"  # opening, ringing, listening, gone
+    ua: object | None = None  # sippy UA, touched in the sippy thread only
+    mixer: Mixer | None = None
+    subscription: str = ""  # rtpengine's to-tag for the forked media
+
+
+def listener_offer(port: int, session: int) -> str:
+    """Our INVITE's SDP to the supervisor's phone: G.711 from the mixer, send-only."""
+    return (
+        "v=0\r\n"
+        f"o=switchboard {session} 1 IN IP4 127.0.0.1\r\n"
+        "s=switchboard listen\r\n"
+        "c=IN IP4 127.0.0.1\r\n"
+        "t=0 0\r\n"
+        f"m=audio {port} RTP/AVP 8 0\r\n"
+        "a=rtpmap:8 PCMA/8000\r\n"
+        "a=rtpmap:0 PCMU/8000\r\n"
+        "a=sendonly\r\n"
+    )
+
+
+def phone_media(answer: str) -> tuple[tuple[str, int], int] | None:
+    """Where the phone wants its audio and in which G.711 codec, from its SDP answer."""
+    media = re.search(r"^m=audio (\d+) [A-Z/]+ ([\d ]+)", answer, re.M)
+    address = None
+    for match in re.finditer(r"^c=IN IP4 (\S+)", answer, re.M):
+        address = match.group(1)  # the media-level line, when there is one, comes last
+    if media is None or address is None or int(media.group(1)) == 0:
+        return None
+    codec = next((int(p) for p in media.group(2).split() if int(p) in DECODE), None)
+    if codec is None:
+        return None
+    return (address, int(media.group(1))), codec
+
+
+def subscription_answer(offer: str, ports: list[int], session: int) -> str:
+    """Our answer to rtpengine's subscription offer: each m-line (one per leg) received on
+    a mixer port, in a G.711 codec it offered (telephone-events kept, the mixer skips them)."""
+    lines = [
+        "v=0",
+        f"o=switchboard {session} 1 IN IP4 127.0.0.1",
+        "s=switchboard listen",
+        "c=IN IP4 127.0.0.1",
+        "t=0 0",
+    ]
+    sections = re.split(r"^(?=m=)", offer, flags=re.M)[1:]
+    for section, port in zip(sections, ports, strict=False):
+        offered = re.match(r"m=audio \d+ [A-Z/]+ ([\d ]+)", section).group(1).split()
+        codec = next((int(p) for p in offered if int(p) in _STATIC), PCMA)
+        events = re.search(r"^a=rtpmap:(\d+) telephone-event/8000", section, re.M | re.I)
+        formats = [str(codec)] + ([events.group(1)] if events else [])
+        lines += [
+            f"m=audio {port} RTP/AVP {' '.join(formats)}",
+            f"a=rtpmap:{codec} {_STATIC[codec]}",
+        ]
+        if events:
+            lines.append(f"a=rtpmap:{events.group(1)} telephone-event/8000")
+        lines.append("a=recvonly")
+    return "\r\n".join(lines) + "\r\n"
+
+
+class Monitors:
+    """The supervisors' legs of one SipTelephony (`telephony._monitors`)."""
+
+    def __init__(self, telephony) -> None:
+        self.tel = telephony
+        self.active: dict[tuple[str, str], Monitoring] = {}
+
+    # -- commands (engine's loop) -------------------------------------------------------------
+
+    def monitor(self, call: str, supervisor: str, mode: str) -> str | None:
+        tel = self.tel
+        if mode not in MODES:
+            return "mode"
+        c = tel._calls.get(call)
+        if (
+            c is None
+            or c.state == "gone"
+            or c.leg is None
+            or c.leg.state not in ("answered", "bridged")
+        ):
+            return "not_connected"
+        phone = tel.config.phone_of(supervisor)
+        binding = tel._registrations.lookup(phone.extension, tel._loop.time()) if phone else None
+        if binding is None:
+            return "no_phone"
+        if (call, supervisor) in self.active:
+            return "already"
+        m = Monitoring(call, supervisor, phone.extension, mode)
+        self.active[(call, supervisor)] = m
+        tel._spawn(self._open(m, binding, c.caller))
+        return None
+
+    def stop(self, call: str, supervisor: str, reason: str = "stopped") -> None:
+        m = self.active.get((call, supervisor))
+        if m is not None:
+            self._end(m, reason, hang_up=True)
+
+    def call_ended(self, call: str) -> None:
+        """The call is over: every supervisor on it is hung up."""
+        for m in [m for m in self.active.values() if m.call == call]:
+            self._end(m, "call_ended", hang_up=True, media_gone=True)
+
+    def close(self) -> None:
+        for m in list(self.active.values()):
+            if m.mixer is not None:
+                m.mixer.close()
+        self.active.clear()
+
+    # -- the supervisor's leg -------------------------------------------------------------------
+
+    async def _open(self, m: Monitoring, binding, caller: str) -> None:
+        tel = self.tel
+        try:
+            m.mixer = await Mixer(tel.config.host).open()
+        except OSError as exc:
+            log.error("call %s: no mixer for %s: %s", m.call, m.supervisor, exc)
+            self._end(m, "failed")
+            return
+        if m.state == "gone":
+            m.mixer.close()
+            return
+        m.state = "ringing"
+        sdp = listener_offer(m.mixer.out_port, next(tel._sessions))
+        ED2.callFromThread(self._sippy_invite, m, binding, sdp, caller)
+
+    def _answered(self, m: Monitoring, sdp: str) -> None:
+        if m.state != "ringing":
+            return
+        target = phone_media(sdp)
+        if target is None:
+            log.error("call %s: %s's phone answered without G.711 audio", m.call, m.supervisor)
+            self._end(m, "failed", hang_up=True)
+            return
+        m.state = "listening"
+        self.tel._spawn(self._subscribe(m, *target))
+
+    async def _subscribe(self, m: Monitoring, destination: tuple[str, int], codec: int) -> None:
+        media = self.tel._media
+        try:
+            offer = await media.subscribe_request(m.call)
+            m.subscription = offer["to-tag"]
+            await media.subscribe_answer(
+                m.call,
+                m.subscription,
+                subscription_answer(offer["sdp"], m.mixer.leg_ports, next(self.tel._sessions)),
+            )
+        except MediaError as exc:
+            log.error("call %s: rtpengine would not fork it to %s: %s", m.call, m.supervisor, exc)
+            self._end(m, "failed", hang_up=True)
+            return
+        if m.state != "listening":
+            return  # hung up meanwhile: _end has released the subscription
+        m.mixer.start(destination, codec)
+        log.info("call %s: %s listens (extension %s)", m.call, m.supervisor, m.extension)
+        self.tel._send(MonitorStarted(m.call, m.supervisor, m.mode))
+
+    def _gone(self, m: Monitoring, data) -> None:
+        """The supervisor's phone hung up, refused or did not answer."""
+        if m.state == "gone":
+            return
+        self._end(m, "hung_up" if m.state == "listening" else "no_answer")
+
+    def _end(self, m: Monitoring, reason: str, *, hang_up: bool = False, media_gone=False):
+        if m.state == "gone":
+            return
+        m.state = "gone"
+        self.active.pop((m.call, m.supervisor), None)
+        if m.mixer is not None:
+            m.mixer.close()
+        if hang_up:
+            ED2.callFromThread(self._sippy_hang_up, m)
+        if m.subscription and not media_gone:
+            self.tel._spawn(self._unsubscribe(m))
+        log.info("call %s: %s's monitoring ended (%s)", m.call, m.supervisor, reason)
+        self.tel._send(MonitorEnded(m.call, m.supervisor, reason))
+
+    async def _unsubscribe(self, m: Monitoring) -> None:
+        try:
+            await self.tel._media.command("unsubscribe", call_id=m.call, to_tag=m.subscription)
+        except MediaError as exc:  # the call may have ended meanwhile: nothing left to fork
+            log.info("call %s: unsubscribe of %s: %s", m.call, m.supervisor, exc)
+
+    # -- the sippy thread ---------------------------------------------------------------------
+
+    def _sippy_invite(self, m: Monitoring, binding, sdp: str, caller: str) -> None:
+        if m.state != "ringing":
+            return
+        m.ua = UA(
+            self.tel._global,
+            event_cb=partial(self._event, m),
+            nh_address=(binding.host, binding.port),
+        )
+        m.ua.recvEvent(CCEventTry((None, caller, m.extension, MsgBody(sdp), None, "listen")))
+
+    def _event(self, m: Monitoring, event, ua) -> None:
+        if isinstance(event, CCEventConnect):
+            _code, _reason, body = event.getData()
+            self.tel._to_engine(self._answered, m, str(body) if body else "")
+        elif isinstance(event, CCEventDisconnect | CCEventFail):
+            self.tel._to_engine(self._gone, m, event.getData())
+
+    def _sippy_hang_up(self, m: Monitoring) -> None:
+        if m.ua is not None:
+            m.ua.recvEvent(CCEventDisconnect())  # CANCEL before the answer, BYE after

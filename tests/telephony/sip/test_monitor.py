@@ -1,0 +1,300 @@
+"""A supervisor listens to a live call from their own registered phone (silent listen).
+
+Real peers: a SIPp carrier talking (g711a.pcap), the operator's phone registered (SIPp,
+its media on a socket of the test that talks back with a steady tone), the supervisor's
+phone registered (SIPp, its media on another socket of the test; it talks too, to show
+nobody hears it), and the real rtpengine in between.
+"""
+
+import asyncio
+import re
+import socket
+import statistics
+import struct
+
+import pytest
+
+from switchboard.telephony.interface import (
+    AgentAnswered,
+    Answered,
+    CallArrived,
+    MonitorEnded,
+    MonitorStarted,
+)
+from switchboard.telephony.media import MediaClient
+from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
+from switchboard.telephony.sip.mixer import PCMA, decode, encode
+
+from .conftest import carrier_call, free_port, phone_answers, phone_register
+from .test_inbound import CALLER, next_event
+
+pytestmark = pytest.mark.sip
+
+OPERATOR, SUPERVISOR = "agent-7", "sup-1"
+TONE = 4000  # the operator "says" a steady level: easy to find in the mix
+
+
+@pytest.fixture
+async def switchboard(rtpengine):
+    from switchboard.telephony.sip import SipTelephony
+
+    config = SipConfig(
+        host="127.0.0.1",
+        port=free_port(),
+        trunks=parse_trunks("carrier=127.0.0.1"),
+        rtpengine=rtpengine.ng_address,
+        dtmf_listen=("127.0.0.1", rtpengine.dtmf_port),
+        phones={
+            "101": Phone("101", "s3cret", OPERATOR),
+            "201": Phone("201", "b0ss", SUPERVISOR),
+        },
+    )
+    telephony = SipTelephony(config)
+    events: asyncio.Queue = asyncio.Queue()
+    await telephony.start(events.put_nowait)
+    try:
+        yield telephony, events
+    finally:
+        await telephony.stop()
+
+
+def answers_until_our_bye(extension: str, rtp_port: int, talks: bool = False) -> str:
+    """A SIPp UAS scenario: a registered phone answers (its media at `rtp_port`, a socket of
+    the test), plays g711a.pcap at what our SDP named if `talks`, and waits for our BYE."""
+    scenario = phone_answers(extension, rtp_port=rtp_port)
+    head = scenario[: scenario.index('  <pause milliseconds="')]
+    # It never sends a BYE itself: SIPp refuses a scenario with variables it never uses.
+    head = re.sub(
+        r'<recv request="INVITE">.*?</recv>', '<recv request="INVITE"/>', head, flags=re.S
+    )
+    if talks:
+        head += '  <nop><action><exec play_pcap_audio="pcap/g711a.pcap"/></action></nop>\n'
+    head += """
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+"""
+    return head
+
+
+def ear() -> socket.socket:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.setblocking(False)
+    return s
+
+
+async def register(sipp, telephony, extension: str, password: str) -> int:
+    port = free_port()
+    target = (telephony.config.host, telephony.config.port)
+    result = await sipp.run(phone_register(extension, password), target, port=port)
+    assert result.returncode == 0, result.stdout
+    await telephony.wait_registered(extension)
+    return port
+
+
+async def talk(sock: socket.socket, to: tuple[str, int]) -> None:
+    """The operator's voice: PCMA frames of a steady level, every 20 ms, until cancelled."""
+    payload = encode(PCMA, [TONE] * 160)
+    seq = 0
+    loop = asyncio.get_running_loop()
+    while True:
+        header = struct.pack("!BBHII", 0x80, PCMA, seq, seq * 160, 0x0FE2A70)
+        await loop.sock_sendto(sock, header + payload, to)
+        seq += 1
+        await asyncio.sleep(0.02)
+
+
+async def bridged_call(telephony, events, sipp, operator_ear):
+    """A carrier call answered on the operator's registered phone and bridged. Returns the
+    call id and the SIPp tasks (carrier, operator's phone)."""
+    target = (telephony.config.host, telephony.config.port)
+    phone_port = await register(sipp, telephony, "101", "s3cret")
+    phone = asyncio.create_task(
+        sipp.run(answers_until_our_bye("101", operator_ear.getsockname()[1]), None, port=phone_port)
+    )
+    carrier = asyncio.create_task(
+        sipp.run(carrier_call(CALLER, "g711a.pcap", we_hang_up=True), target)
+    )
+    arrived = await next_event(events, CallArrived)
+    telephony.answer(arrived.call)
+    await next_event(events, Answered)
+    telephony.ring_agent(arrived.call, OPERATOR)
+    assert await next_event(events, AgentAnswered) == AgentAnswered(arrived.call, OPERATOR)
+    telephony.bridge(arrived.call, OPERATOR)
+    return arrived.call, carrier, phone
+
+
+async def packets(sock: socket.socket, count: int) -> list[tuple[bytes, tuple]]:
+    loop = asyncio.get_running_loop()
+    got = []
+    for _ in range(count):
+        got.append(await asyncio.wait_for(loop.sock_recvfrom(sock, 2048), 3))
+    return got
+
+
+async def test_the_supervisor_hears_caller_and_operator_mixed_and_nobody_hears_the_supervisor(
+    switchboard, sipp
+):
+    telephony, events = switchboard
+    operator_ear, supervisor_ear = ear(), ear()
+    tasks = []
+    try:
+        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        tasks += [carrier, phone]
+        # The caller's audio reaches the operator; the operator talks back to rtpengine.
+        (first, relay) = (await packets(operator_ear, 1))[0]
+        caller_ssrc = first[8:12]
+        tasks.append(asyncio.create_task(talk(operator_ear, relay)))
+
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
+        assert telephony.monitor(call, SUPERVISOR, "listen") is None
+        supervisor = asyncio.create_task(
+            sipp.run(
+                answers_until_our_bye("201", supervisor_ear.getsockname()[1], talks=True),
+                None,
+                port=supervisor_port,
+            )
+        )
+        tasks.append(supervisor)
+        assert await next_event(events, MonitorStarted) == MonitorStarted(
+            call, SUPERVISOR, "listen"
+        )
+
+        # The mix, until the caller speaks (g711a.pcap is silent for its first second).
+        heard = await packets(supervisor_ear, 10)
+        while max(statistics.pstdev(decode(PCMA, d[12:])) for d, _ in heard) < 1000:
+            assert len(heard) < 200, "the caller's speech never reached the supervisor"
+            heard += await packets(supervisor_ear, 10)
+        frames = [decode(PCMA, data[12:]) for data, _ in heard[5:]]
+        assert all(data[0] >> 6 == 2 and data[1] & 0x7F == PCMA for data, _ in heard)
+        assert len({data[8:12] for data, _ in heard}) == 1  # one stream, not two
+        # The operator's steady level is in the mix (the caller's speech swings around 0,
+        # and the operator alone would be flat, with no speech in it).
+        assert TONE * 0.5 < statistics.mean(statistics.mean(f) for f in frames) < TONE * 1.5
+
+        # Silent: the supervisor's phone talked (SIPp plays g711a.pcap at us), and its RTP
+        # went nowhere; the operator still hears only the caller's stream.
+        monitoring = telephony._monitors.active[(call, SUPERVISOR)]
+        assert monitoring.mixer.dropped > 0
+        assert {data[8:12] for data, _ in await packets(operator_ear, 25)} == {caller_ssrc}
+
+        # The call ends: the supervisor's phone is hung up too.
+        telephony.hang_up(call)
+        assert await next_event(events, MonitorEnded) == MonitorEnded(
+            call, SUPERVISOR, "call_ended"
+        )
+        for task in (supervisor, carrier, phone):
+            result = await task
+            assert result.returncode == 0, result.stdout
+        assert not telephony._monitors.active
+    finally:
+        for task in tasks:
+            task.cancel()
+        operator_ear.close()
+        supervisor_ear.close()
+
+
+async def test_the_supervisor_hanging_up_ends_the_listening_only(switchboard, sipp, rtpengine):
+    telephony, events = switchboard
+    operator_ear, supervisor_ear = ear(), ear()
+    tasks = []
+    try:
+        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        tasks += [carrier, phone]
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
+        assert telephony.monitor(call, SUPERVISOR, "listen") is None
+        # The supervisor's phone answers, listens a moment and hangs up (its BYE).
+        supervisor = asyncio.create_task(
+            sipp.run(
+                phone_answers("201", talk_ms=400, rtp_port=supervisor_ear.getsockname()[1]),
+                None,
+                port=supervisor_port,
+            )
+        )
+        tasks.append(supervisor)
+        await next_event(events, MonitorStarted)
+        assert await next_event(events, MonitorEnded) == MonitorEnded(call, SUPERVISOR, "hung_up")
+        assert (await supervisor).returncode == 0
+        # rtpengine forks nothing any more: the listener's tag subscribes to no leg.
+        async with MediaClient(*rtpengine.ng_address) as media:
+            for _ in range(50):
+                tags = (await media.query(call))["tags"]
+                if all(not t["subscriptions"] for t in tags.values() if len(t["tag"]) == 64):
+                    break
+                await asyncio.sleep(0.02)
+        forks = [t["subscriptions"] for t in tags.values() if len(t["tag"]) == 64]
+        assert forks == [[]], tags  # 64 hex digits: the tag rtpengine gave the listener
+
+        # The call goes on: the operator still hears the caller, and nobody hung up.
+        await packets(operator_ear, 10)
+        assert events.empty()
+        assert not carrier.done() and not phone.done()
+        # The supervisor may listen again.
+        assert telephony.monitor(call, SUPERVISOR, "listen") is None
+        telephony.stop_monitor(call, SUPERVISOR)
+        assert await next_event(events, MonitorEnded) == MonitorEnded(call, SUPERVISOR, "stopped")
+
+        telephony.hang_up(call)
+        assert (await carrier).returncode == 0
+        assert (await phone).returncode == 0
+    finally:
+        for task in tasks:
+            task.cancel()
+        operator_ear.close()
+        supervisor_ear.close()
+
+
+async def test_listening_is_refused_with_the_reason_before_anything_rings(switchboard, sipp):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    assert telephony.monitor("no-such-call", SUPERVISOR, "listen") == "not_connected"
+    carrier = asyncio.create_task(sipp.run(carrier_call(CALLER, we_hang_up=True), target))
+    try:
+        arrived = await next_event(events, CallArrived)
+        telephony.answer(arrived.call)
+        await next_event(events, Answered)
+        # Answered, in the menu or the queue, but no operator on it yet.
+        assert telephony.monitor(arrived.call, SUPERVISOR, "listen") == "not_connected"
+        assert telephony.monitor(arrived.call, SUPERVISOR, "barge") == "mode"
+        telephony.hang_up(arrived.call)
+        assert (await carrier).returncode == 0
+    finally:
+        carrier.cancel()
+    assert events.empty()
+
+
+async def test_a_supervisor_without_a_registered_phone_cannot_listen(switchboard, sipp):
+    telephony, events = switchboard
+    operator_ear = ear()
+    tasks = []
+    try:
+        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        tasks += [carrier, phone]
+        assert telephony.monitor(call, SUPERVISOR, "listen") == "no_phone"  # 201 not registered
+        assert telephony.monitor(call, "nobody", "listen") == "no_phone"  # no extension at all
+        telephony.hang_up(call)
+        assert (await carrier).returncode == 0
+        assert (await phone).returncode == 0
+        assert events.empty()
+    finally:
+        for task in tasks:
+            task.cancel()
+        operator_ear.close()
+
+
+def test_the_virtual_carrier_says_it_cannot_listen():
+    from switchboard.telephony.sim import VirtualCarrier
+
+    assert VirtualCarrier(["09611000000"]).monitor("any", "1", "listen") == "unsupported"

@@ -1,0 +1,64 @@
+"""The listen-in mixer's plain parts: G.711 both ways, summing, RTP parsing (no network)."""
+
+import math
+import struct
+
+import pytest
+
+from switchboard.telephony.sip.mixer import DECODE, PCMA, PCMU, decode, encode, mix, rtp_payload
+from switchboard.telephony.sip.monitor import listener_offer, phone_media, subscription_answer
+
+
+@pytest.mark.parametrize("codec", [PCMA, PCMU])
+def test_every_g711_code_decodes_to_a_level_that_encodes_back_to_it(codec):
+    for code in range(256):
+        if codec == PCMU and code == 0x7F:
+            continue  # mu-law's "negative zero" encodes as positive zero
+        assert encode(codec, [DECODE[codec][code]]) == bytes([code])
+
+
+@pytest.mark.parametrize("codec", [PCMA, PCMU])
+def test_a_tone_survives_g711_within_its_quantisation(codec):
+    tone = [int(8000 * math.sin(i / 5)) for i in range(160)]
+    back = decode(codec, encode(codec, tone))
+    assert max(abs(a - b) for a, b in zip(tone, back, strict=True)) <= 256
+
+
+def test_mixing_sums_the_legs_and_clips_at_sixteen_bits():
+    assert mix([100, -100, 30000], [50, -50, 10000]) == [150, -150, 32767]
+    assert mix([-30000], [-10000]) == [-32768]
+
+
+def test_rtp_payloads_are_found_behind_csrcs_extensions_and_padding():
+    payload = bytes(range(10))
+    plain = struct.pack("!BBHII", 0x80, 8, 1, 160, 7) + payload
+    assert rtp_payload(plain) == (8, payload)
+    csrc = struct.pack("!BBHII", 0x81, 0, 1, 160, 7) + b"\0\0\0\1" + payload
+    assert rtp_payload(csrc) == (0, payload)
+    extension = struct.pack("!BBHIIHH", 0x90, 8, 1, 160, 7, 0xBEDE, 1) + b"\1\2\3\4" + payload
+    assert rtp_payload(extension) == (8, payload)
+    padded = struct.pack("!BBHII", 0xA0, 8, 1, 160, 7) + payload + b"\0\0\3"
+    assert rtp_payload(padded) == (8, payload)
+    assert rtp_payload(b"\x80\x08") is None  # too short
+    assert rtp_payload(b"\x40" + bytes(20)) is None  # not version 2
+
+
+def test_the_supervisors_phone_gets_a_send_only_g711_offer_and_its_answer_is_read():
+    offer = listener_offer(40000, 3)
+    assert "m=audio 40000 RTP/AVP 8 0" in offer and "a=sendonly" in offer
+    answer = "v=0\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0 101\r\na=recvonly\r\n"
+    assert phone_media(answer) == (("10.0.0.5", 5004), PCMU)
+    assert phone_media(answer.replace("5004", "0")) is None  # the phone declined the audio
+    assert phone_media(answer.replace("0 101", "9")) is None  # G.722 only: not mixed
+
+
+def test_each_forked_leg_is_answered_on_its_own_mixer_port_in_an_offered_codec():
+    offer = (
+        "v=0\r\nt=0 0\r\n"
+        "m=audio 41024 RTP/AVP 8 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendonly\r\n"
+        "m=audio 41040 RTP/AVP 0\r\na=sendonly\r\n"
+    )
+    answer = subscription_answer(offer, [5000, 5002], 1)
+    assert "m=audio 5000 RTP/AVP 8 101\r\n" in answer
+    assert "m=audio 5002 RTP/AVP 0\r\n" in answer
+    assert answer.count("a=recvonly") == 2

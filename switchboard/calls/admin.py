@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from switchboard.calls.models import Call
+from switchboard.calls.models import Call, CallMonitoring
 
 
 @admin.register(Call)
@@ -25,3 +25,32 @@ class CallAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # call records are never deleted by hand
+
+
+@admin.register(CallMonitoring)
+class CallMonitoringAdmin(admin.ModelAdmin):
+    """Who listened to which call, and when: a log, read only."""
+
+    list_display = (
+        "requested_at",
+        "supervisor",
+        "call",
+        "mode",
+        "started_at",
+        "ended_at",
+        "end_reason",
+    )
+    list_filter = ("mode", "end_reason")
+    search_fields = ("call__id", "call__caller_number", "supervisor__username")
+    date_hierarchy = "requested_at"
+    raw_id_fields = ("call", "supervisor")
+    list_select_related = ("call", "supervisor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

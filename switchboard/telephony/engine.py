@@ -28,13 +28,14 @@ from . import interface as tel
 from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
+from ._monitor import Monitoring
 from ._outbox import Effect, Outbox
 from .setup import FloorSetup
 
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Decisions, Commands):
+class Engine(Decisions, Commands, Monitoring):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -60,6 +61,7 @@ class Engine(Decisions, Commands):
         self.ringing: dict[str, tuple[float, int]] = {}  # call -> (deadline, agent user id)
         self.wrapping: dict[int, tuple[str, float]] = {}  # agent -> (last call, ended, mono)
         self.states: dict[int, str] = {}  # agent -> last state told to pages
+        self.monitoring: dict = {}  # supervisors listening: _monitor.py
         self.queue_names = {code: q.name_en for code, q in setup.queues.items()}
         self._stats_at = 0.0
         self._last_stats: list | None = None
@@ -285,4 +287,6 @@ _TELEPHONY = {
     tel.CallFailed: Engine._caller_hung_up,
     tel.AgentAnswered: Engine._agent_answered,
     tel.AgentHungUp: Engine._agent_hung_up,
+    tel.MonitorStarted: Engine._monitor_started,
+    tel.MonitorEnded: Engine._monitor_ended,
 }

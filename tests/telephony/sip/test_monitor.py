@@ -118,7 +118,8 @@ async def talk(sock: socket.socket, to: tuple[str, int]) -> None:
 
 async def bridged_call(telephony, events, sipp, operator_ear):
     """A carrier call answered on the operator's registered phone and bridged. Returns the
-    call id and the SIPp tasks (carrier, operator's phone)."""
+    call id, the SIPp tasks (carrier, operator's phone) and the first RTP packet the
+    operator got (with rtpengine's address)."""
     target = (telephony.config.host, telephony.config.port)
     phone_port = await register(sipp, telephony, "101", "s3cret")
     phone = asyncio.create_task(
@@ -133,7 +134,9 @@ async def bridged_call(telephony, events, sipp, operator_ear):
     telephony.ring_agent(arrived.call, OPERATOR)
     assert await next_event(events, AgentAnswered) == AgentAnswered(arrived.call, OPERATOR)
     telephony.bridge(arrived.call, OPERATOR)
-    return arrived.call, carrier, phone
+    # Bridged once the caller's audio reaches the operator's phone.
+    (heard,) = await packets(operator_ear, 1)
+    return arrived.call, carrier, phone, heard
 
 
 async def packets(sock: socket.socket, count: int) -> list[tuple[bytes, tuple]]:
@@ -151,10 +154,11 @@ async def test_the_supervisor_hears_caller_and_operator_mixed_and_nobody_hears_t
     operator_ear, supervisor_ear = ear(), ear()
     tasks = []
     try:
-        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        call, carrier, phone, (first, relay) = await bridged_call(
+            telephony, events, sipp, operator_ear
+        )
         tasks += [carrier, phone]
         # The caller's audio reaches the operator; the operator talks back to rtpengine.
-        (first, relay) = (await packets(operator_ear, 1))[0]
         caller_ssrc = first[8:12]
         tasks.append(asyncio.create_task(talk(operator_ear, relay)))
 
@@ -211,7 +215,7 @@ async def test_the_supervisor_hanging_up_ends_the_listening_only(switchboard, si
     operator_ear, supervisor_ear = ear(), ear()
     tasks = []
     try:
-        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        call, carrier, phone, _ = await bridged_call(telephony, events, sipp, operator_ear)
         tasks += [carrier, phone]
         supervisor_port = await register(sipp, telephony, "201", "b0ss")
         assert telephony.monitor(call, SUPERVISOR, "listen") is None
@@ -280,7 +284,7 @@ async def test_a_supervisor_without_a_registered_phone_cannot_listen(switchboard
     operator_ear = ear()
     tasks = []
     try:
-        call, carrier, phone = await bridged_call(telephony, events, sipp, operator_ear)
+        call, carrier, phone, _ = await bridged_call(telephony, events, sipp, operator_ear)
         tasks += [carrier, phone]
         assert telephony.monitor(call, SUPERVISOR, "listen") == "no_phone"  # 201 not registered
         assert telephony.monitor(call, "nobody", "listen") == "no_phone"  # no extension at all

@@ -6,6 +6,7 @@ from switchboard.api.catalog import router as catalog_router
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
 from switchboard.api.kb import router as kb_router
+from switchboard.api.monitoring import router as monitoring_router
 from switchboard.api.orders import router as orders_router
 from switchboard.api.scripts import router as scripts_router
 from switchboard.api.tickets import router as tickets_router
@@ -27,3 +28,4 @@ api.add_router("/", floor_router)
 api.add_router("/", tickets_router)
 api.add_router("/kb", kb_router)
 api.add_router("/scripts", scripts_router)
+api.add_router("/", monitoring_router)

@@ -11,6 +11,7 @@ import re
 import socket
 import statistics
 import struct
+import subprocess
 
 import pytest
 
@@ -25,7 +26,7 @@ from switchboard.telephony.media import MediaClient
 from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
 from switchboard.telephony.sip.mixer import PCMA, decode, encode
 
-from .conftest import carrier_call, free_port, phone_answers, phone_register
+from .conftest import carrier_call, free_port, need, phone_answers, phone_register
 from .test_inbound import CALLER, next_event
 
 pytestmark = pytest.mark.sip
@@ -116,7 +117,31 @@ async def talk(sock: socket.socket, to: tuple[str, int]) -> None:
         await asyncio.sleep(0.02)
 
 
-async def bridged_call(telephony, events, sipp, operator_ear):
+@pytest.fixture
+def caller_tone(sipp):
+    """One second of a 300 Hz tone as raw A-law, in SIPp's folder: the caller's voice,
+    looped (`rtp_stream`) for as long as the call lasts."""
+    need("sox")
+    subprocess.run(
+        ["sox", "-n", "-r", "8000", "-c", "1", "-e", "a-law", "-t", "al", sipp.folder / "tone.al"]
+        + ["synth", "1", "sine", "300", "vol", "0.3"],
+        check=True,
+        timeout=20,
+    )
+    return "tone.al"
+
+
+def talking_carrier(tone: str | None) -> str:
+    """The carrier's call, its caller talking: the looped tone, else g711a.pcap (a few
+    seconds of speech, silent at first)."""
+    if tone is None:
+        return carrier_call(CALLER, "g711a.pcap", we_hang_up=True)
+    return carrier_call(CALLER, "X.pcap", we_hang_up=True).replace(
+        'play_pcap_audio="pcap/X.pcap"', f'rtp_stream="{tone},-1,8"'
+    )
+
+
+async def bridged_call(telephony, events, sipp, operator_ear, tone=None):
     """A carrier call answered on the operator's registered phone and bridged. Returns the
     call id, the SIPp tasks (carrier, operator's phone) and the first RTP packet the
     operator got (with rtpengine's address)."""
@@ -125,14 +150,14 @@ async def bridged_call(telephony, events, sipp, operator_ear):
     phone = asyncio.create_task(
         sipp.run(answers_until_our_bye("101", operator_ear.getsockname()[1]), None, port=phone_port)
     )
-    carrier = asyncio.create_task(
-        sipp.run(carrier_call(CALLER, "g711a.pcap", we_hang_up=True), target)
-    )
+    carrier = asyncio.create_task(sipp.run(talking_carrier(tone), target))
     arrived = await next_event(events, CallArrived)
     telephony.answer(arrived.call)
     await next_event(events, Answered)
     telephony.ring_agent(arrived.call, OPERATOR)
-    assert await next_event(events, AgentAnswered) == AgentAnswered(arrived.call, OPERATOR)
+    # (A generous limit: the phone is a SIPp process starting on a busy machine.)
+    answered = await next_event(events, AgentAnswered, timeout=10)
+    assert answered == AgentAnswered(arrived.call, OPERATOR)
     telephony.bridge(arrived.call, OPERATOR)
     # Bridged once the caller's audio reaches the operator's phone.
     (heard,) = await packets(operator_ear, 1)
@@ -148,21 +173,21 @@ async def packets(sock: socket.socket, count: int) -> list[tuple[bytes, tuple]]:
 
 
 async def test_the_supervisor_hears_caller_and_operator_mixed_and_nobody_hears_the_supervisor(
-    switchboard, sipp
+    switchboard, sipp, caller_tone
 ):
     telephony, events = switchboard
     operator_ear, supervisor_ear = ear(), ear()
     tasks = []
     try:
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
         call, carrier, phone, (first, relay) = await bridged_call(
-            telephony, events, sipp, operator_ear
+            telephony, events, sipp, operator_ear, caller_tone
         )
         tasks += [carrier, phone]
-        # The caller's audio reaches the operator; the operator talks back to rtpengine.
+        # The caller's tone reaches the operator; the operator talks back to rtpengine.
         caller_ssrc = first[8:12]
         tasks.append(asyncio.create_task(talk(operator_ear, relay)))
 
-        supervisor_port = await register(sipp, telephony, "201", "b0ss")
         assert telephony.monitor(call, SUPERVISOR, "listen") is None
         supervisor = asyncio.create_task(
             sipp.run(
@@ -176,17 +201,15 @@ async def test_the_supervisor_hears_caller_and_operator_mixed_and_nobody_hears_t
             call, SUPERVISOR, "listen"
         )
 
-        # The mix, until the caller speaks (g711a.pcap is silent for its first second).
-        heard = await packets(supervisor_ear, 10)
-        while max(statistics.pstdev(decode(PCMA, d[12:])) for d, _ in heard) < 1000:
-            assert len(heard) < 200, "the caller's speech never reached the supervisor"
-            heard += await packets(supervisor_ear, 10)
-        frames = [decode(PCMA, data[12:]) for data, _ in heard[5:]]
+        heard = await packets(supervisor_ear, 40)  # 0.8 s of the mix
         assert all(data[0] >> 6 == 2 and data[1] & 0x7F == PCMA for data, _ in heard)
         assert len({data[8:12] for data, _ in heard}) == 1  # one stream, not two
-        # The operator's steady level is in the mix (the caller's speech swings around 0,
-        # and the operator alone would be flat, with no speech in it).
-        assert TONE * 0.5 < statistics.mean(statistics.mean(f) for f in frames) < TONE * 1.5
+        # The last half second, when both legs flow: the caller's tone (a sine around 0,
+        # RMS about 7000) rides on the operator's steady level (4000). Either alone would
+        # miss one of the two.
+        frames = [decode(PCMA, data[12:]) for data, _ in heard[-25:]]
+        assert TONE * 0.7 < statistics.mean(statistics.mean(f) for f in frames) < TONE * 1.3
+        assert 5000 < statistics.median(statistics.pstdev(f) for f in frames) < 9000
 
         # Silent: the supervisor's phone talked (SIPp plays g711a.pcap at us), and its RTP
         # went nowhere; the operator still hears only the caller's stream.

@@ -6,7 +6,12 @@ import struct
 import pytest
 
 from switchboard.telephony.sip.mixer import DECODE, PCMA, PCMU, decode, encode, mix, rtp_payload
-from switchboard.telephony.sip.monitor import listener_offer, phone_media, subscription_answer
+from switchboard.telephony.sip.monitor import (
+    aimed_at,
+    listener_offer,
+    phone_media,
+    subscription_answer,
+)
 
 
 @pytest.mark.parametrize("codec", [PCMA, PCMU])
@@ -62,3 +67,47 @@ def test_each_forked_leg_is_answered_on_its_own_mixer_port_in_an_offered_codec()
     assert "m=audio 5000 RTP/AVP 8 101\r\n" in answer
     assert "m=audio 5002 RTP/AVP 0\r\n" in answer
     assert answer.count("a=recvonly") == 2
+
+
+def test_a_phones_sdp_is_aimed_at_a_mixer_socket_for_rtpengine():
+    phone = (
+        "v=0\r\no=phone 1 1 IN IP4 10.0.0.5\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n"
+        "m=audio 5004 RTP/AVP 8 101\r\na=rtcp:5005\r\na=sendrecv\r\n"
+    )
+    aimed = aimed_at(phone, "127.0.0.1", 40002)
+    assert "c=IN IP4 127.0.0.1\r\n" in aimed and "m=audio 40002 RTP/AVP 8 101" in aimed
+    assert "a=rtcp" not in aimed and "o=phone 1 1 IN IP4 10.0.0.5" in aimed
+    assert phone_media(aimed) == (("127.0.0.1", 40002), PCMA)
+
+
+async def test_a_mixer_sums_its_sources_into_each_output_every_twenty_milliseconds():
+    import asyncio
+    import socket
+
+    from switchboard.telephony.sip.mixer import Mixer, port_of
+
+    mixer = Mixer("127.0.0.1")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as ear:
+        ear.bind(("127.0.0.1", 0))
+        ear.setblocking(False)
+        try:
+            (one, one_t), (two, _two_t) = [await mixer.add_source() for _ in range(2)]
+            mixer.add_output(one_t, [one, two], ear.getsockname(), PCMU)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as mouth:
+                for source_transport, level in ((one_t, 1000), (_two_t, 2000)):
+                    packet = struct.pack("!BBHII", 0x80, PCMA, 1, 160, 9)
+                    mouth.sendto(
+                        packet + encode(PCMA, [level] * 160),
+                        ("127.0.0.1", port_of(source_transport)),
+                    )
+                loop = asyncio.get_running_loop()
+                levels = []
+                for _ in range(10):
+                    data = await asyncio.wait_for(loop.sock_recv(ear, 2048), 2)
+                    assert data[1] & 0x7F == PCMU
+                    levels.append(decode(PCMU, data[12:])[0])
+                    if abs(levels[-1] - 3000) < 100:
+                        break
+                assert abs(levels[-1] - 3000) < 100, levels  # 1000 + 2000, re-encoded
+        finally:
+            mixer.close()

@@ -1,12 +1,13 @@
-"""A small G.711 mixer for the supervisor's listen-in (no sippy).
+"""A small G.711 mixer for the supervisor's listen-in, whisper and barge-in (no sippy).
 
 rtpengine 10.5 forks a call's media to a listener (`subscribe request`) but cannot mix:
 with both legs subscribed it offers two m-lines, one per leg, and a desk phone plays only
-the first (the caller). So the two forked streams come here, to two sockets of ours, and
-leave as one stream to the supervisor's phone: every 20 ms, 160 samples from each leg
-(silence where a leg has nothing), summed with clipping, encoded in the codec the phone
-chose. What the phone sends arrives on the output socket and is dropped (counted): the
-listen is silent by construction, nothing of it ever reaches rtpengine.
+the first (the caller). So audio comes here, to sockets of ours (`Source`), and leaves as
+streams that are each the sum of some sources: every 20 ms, 160 samples from each
+(silence where one has nothing), summed with clipping, encoded in the codec the receiving
+phone chose. Listening: the two forked legs -> the supervisor's phone. Whisper: the
+caller's audio (rtpengine sends the operator's stream here instead) + the supervisor's
+voice -> the operator's phone. Barge-in: the same towards the caller.
 
 G.711 per ITU-T G.711 (the segment tables), written here; 8 kHz, 20 ms frames.
 """
@@ -17,6 +18,7 @@ import asyncio
 import logging
 import random
 import struct
+from dataclasses import dataclass, field
 
 log = logging.getLogger("switchboard.telephony.sip")
 
@@ -110,100 +112,109 @@ def rtp_payload(packet: bytes) -> tuple[int, bytes] | None:
     return packet[1] & 0x7F, packet[start:end]
 
 
-class _Leg(asyncio.DatagramProtocol):
-    """One forked stream from rtpengine: decoded samples wait here for the next tick."""
+class Source(asyncio.DatagramProtocol):
+    """Audio arriving on one socket of ours, decoded. Each output that mixes it reads its
+    own queue (`tap()`), so one voice can go into several streams."""
 
     def __init__(self) -> None:
-        self.samples: list[int] = []
-        self.packets = 0
+        self.queues: list[list[int]] = []
+        self.packets = 0  # RTP packets with G.711 audio
+        self.datagrams = 0  # anything at all
+
+    def tap(self) -> list[int]:
+        queue: list[int] = []
+        self.queues.append(queue)
+        return queue
 
     def datagram_received(self, data: bytes, addr: object) -> None:
+        self.datagrams += 1
         parsed = rtp_payload(data)
         if parsed is None or parsed[0] not in DECODE:
             return  # RTCP, telephone-events, codecs we do not mix
         self.packets += 1
-        self.samples.extend(decode(*parsed))
-        if len(self.samples) > _BUFFER:
-            del self.samples[: len(self.samples) - _BUFFER]
-
-    def take(self) -> list[int]:
-        frame = self.samples[:FRAME]
-        del self.samples[:FRAME]
-        return frame + [0] * (FRAME - len(frame))
+        samples = decode(*parsed)
+        for queue in self.queues:
+            queue.extend(samples)
+            if len(queue) > _BUFFER:
+                del queue[: len(queue) - _BUFFER]
 
 
-class _Out(asyncio.DatagramProtocol):
-    """Towards the supervisor's phone; what the phone says is dropped here."""
+def _take(queue: list[int]) -> list[int]:
+    frame = queue[:FRAME]
+    del queue[:FRAME]
+    return frame + [0] * (FRAME - len(frame))
 
-    def __init__(self) -> None:
-        self.dropped = 0
 
-    def datagram_received(self, data: bytes, addr: object) -> None:
-        self.dropped += 1
+@dataclass(eq=False)
+class _Output:
+    transport: asyncio.DatagramTransport
+    queues: list[list[int]]
+    destination: tuple[str, int]
+    payload_type: int
+    ssrc: int = field(default_factory=lambda: random.getrandbits(32))
+    seq: int = field(default_factory=lambda: random.getrandbits(16))
+    timestamp: int = field(default_factory=lambda: random.getrandbits(32))
+    sent: int = 0
+
+    def send(self) -> None:
+        frame = mix(*(_take(q) for q in self.queues))
+        header = struct.pack("!BBHII", 0x80, self.payload_type, self.seq, self.timestamp, self.ssrc)
+        self.transport.sendto(header + encode(self.payload_type, frame), self.destination)
+        self.sent += 1
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.timestamp = (self.timestamp + FRAME) & 0xFFFFFFFF
 
 
 class Mixer:
-    """Two legs in, one stream out. `open()`, then `start(destination, payload_type)`."""
+    """Sockets that take audio in (`add_source`) and streams that leave, each the sum of
+    some sources (`add_output`), one frame every 20 ms for all of them."""
 
-    def __init__(self, host: str, legs: int = 2) -> None:
+    def __init__(self, host: str) -> None:
         self.host = host
-        self._legs = [_Leg() for _ in range(legs)]
-        self._out = _Out()
         self._transports: list[asyncio.DatagramTransport] = []
+        self._outputs: list[_Output] = []
         self._timer: asyncio.TimerHandle | None = None
-        self._destination: tuple[str, int] | None = None
-        self._payload_type = PCMA
-        self._ssrc = random.getrandbits(32)
-        self._seq = random.getrandbits(16)
-        self._timestamp = random.getrandbits(32)
         self._next = 0.0
-        self.sent = 0
 
-    async def open(self) -> Mixer:
+    async def add_source(self) -> tuple[Source, asyncio.DatagramTransport]:
         loop = asyncio.get_running_loop()
-        for protocol in [*self._legs, self._out]:
-            transport, _ = await loop.create_datagram_endpoint(
-                lambda p=protocol: p, local_addr=(self.host, 0)
-            )
-            self._transports.append(transport)
-        return self
+        source = Source()
+        transport, _ = await loop.create_datagram_endpoint(
+            lambda: source, local_addr=(self.host, 0)
+        )
+        self._transports.append(transport)
+        return source, transport
 
-    @property
-    def leg_ports(self) -> list[int]:
-        return [t.get_extra_info("sockname")[1] for t in self._transports[:-1]]
-
-    @property
-    def out_port(self) -> int:
-        return self._transports[-1].get_extra_info("sockname")[1]
-
-    @property
-    def dropped(self) -> int:
-        """Packets the supervisor's phone sent (never forwarded)."""
-        return self._out.dropped
-
-    @property
-    def received(self) -> list[int]:
-        return [leg.packets for leg in self._legs]
-
-    def start(self, destination: tuple[str, int], payload_type: int) -> None:
+    def add_output(
+        self,
+        transport: asyncio.DatagramTransport,
+        sources: list[Source],
+        destination: tuple[str, int],
+        payload_type: int,
+    ) -> _Output:
+        """Send the sum of `sources` from `transport` (one of ours) to `destination`."""
         if payload_type not in ENCODE:
             raise ValueError(f"cannot mix into payload type {payload_type}")
-        self._destination = destination
-        self._payload_type = payload_type
-        loop = asyncio.get_running_loop()
-        self._next = loop.time()
-        self._tick()
+        output = _Output(transport, [s.tap() for s in sources], destination, payload_type)
+        self._outputs.append(output)
+        if self._timer is None:
+            self._next = asyncio.get_running_loop().time()
+            self._tick()
+        return output
+
+    def remove_output(self, output: _Output) -> None:
+        """Stop that stream at once (its receiver gets its audio elsewhere now)."""
+        if output in self._outputs:
+            self._outputs.remove(output)
+
+    @property
+    def sent(self) -> list[int]:
+        return [o.sent for o in self._outputs]
 
     def _tick(self) -> None:
         loop = asyncio.get_running_loop()
-        frame = mix(*(leg.take() for leg in self._legs))
-        header = struct.pack(
-            "!BBHII", 0x80, self._payload_type, self._seq, self._timestamp, self._ssrc
-        )
-        self._transports[-1].sendto(header + encode(self._payload_type, frame), self._destination)
-        self.sent += 1
-        self._seq = (self._seq + 1) & 0xFFFF
-        self._timestamp = (self._timestamp + FRAME) & 0xFFFFFFFF
+        for output in self._outputs:
+            output.send()
         # A fixed 20 ms grid: a late tick does not push the following ones back.
         self._next += 0.02
         if self._next < loop.time() - 0.2:
@@ -214,6 +225,11 @@ class Mixer:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._outputs.clear()
         for transport in self._transports:
             transport.close()
         self._transports.clear()
+
+
+def port_of(transport: asyncio.DatagramTransport) -> int:
+    return transport.get_extra_info("sockname")[1]

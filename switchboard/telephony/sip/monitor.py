@@ -1,20 +1,26 @@
-"""The supervisor listens to a live call from their own registered phone (silent listen).
+"""A supervisor listens to a live call from their own registered phone, whispers to the
+operator, or barges in.
 
     caller ─RTP─ rtpengine ─RTP─ operator's phone
                     │ subscribe request (flags "all"): both legs forked, one m-line each
                     ▼
-          Mixer (mixer.py, two sockets in) ── one G.711 stream ──> supervisor's phone
-                                                  (what the phone sends is dropped)
+          Mixer (mixer.py) ── caller + operator, one G.711 stream ──> supervisor's phone
+                       <── the supervisor's voice (listen: dropped) ──
+
+    whisper: rtpengine's stream to the operator is re-aimed (`answer`, port-latching) at a
+             mixer socket; the mixer sends caller + supervisor to the operator's phone.
+    barge:   the same for the caller's side too (`offer`, port-latching): operator +
+             supervisor to the caller.
 
 How a monitoring goes: `monitor(call, supervisor, "listen")` checks at once that the call
 is bridged to an operator's SIP phone and that the supervisor has a registered phone,
 then opens a mixer and INVITEs that phone (found like an operator's: `config.phone_of`)
 with our send-only SDP. The phone's 200: `subscribe request` of both legs, `subscribe
 answer` with the mixer's two ports, the mixer starts sending in the phone's codec, and
-MonitorStarted. The supervisor hanging up ends the monitoring only (`unsubscribe`); the
-call ending hangs up the supervisor's phone. Whisper and barge are not built: rtpengine
-10.5 has no mixer to put the supervisor's voice into the operator's (or both) streams
-(docs/sip.md, "Supervisor").
+MonitorStarted (after the re-aiming, for whisper and barge). The supervisor hanging up
+ends the monitoring only (`unsubscribe`, and rtpengine's streams aimed back at the phones
+as they were); the call ending hangs up the supervisor's phone. rtpengine keeps its own
+ports throughout (port-latching), so caller and operator see no re-INVITE.
 
 The engine's loop runs everything but the `_sippy_*` methods and `_event`, which run in
 the sippy thread, like stack.py.
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from sippy.CCEvents import CCEventConnect, CCEventDisconnect, CCEventFail, CCEventTry
@@ -34,12 +40,16 @@ from sippy.UA import UA
 
 from ..interface import MonitorEnded, MonitorStarted
 from ..media import MediaError
-from .mixer import DECODE, PCMA, PCMU, Mixer
+from .mixer import DECODE, PCMA, PCMU, Mixer, Source, port_of
 
 log = logging.getLogger("switchboard.telephony.sip")
 
-MODES = ("listen",)
+MODES = ("listen", "whisper", "barge")
 _STATIC = {PCMU: "PCMU/8000", PCMA: "PCMA/8000"}
+
+
+class _NoMedia(Exception):
+    """The call's audio cannot be taken through the mixer."""
 
 
 @dataclass(eq=False)
@@ -51,11 +61,15 @@ class Monitoring:
     state: str = "opening"  # opening, ringing, listening, gone
     ua: object | None = None  # sippy UA, touched in the sippy thread only
     mixer: Mixer | None = None
+    forks: list[tuple[Source, object]] = field(default_factory=list)  # caller's, operator's
+    voice: tuple[Source, object] | None = None  # the supervisor's phone talks to this socket
     subscription: str = ""  # rtpengine's to-tag for the forked media
+    rerouted: dict[str, object] = field(default_factory=dict)  # side re-aimed -> its output
 
 
-def listener_offer(port: int, session: int) -> str:
-    """Our INVITE's SDP to the supervisor's phone: G.711 from the mixer, send-only."""
+def listener_offer(port: int, session: int, direction: str = "sendonly") -> str:
+    """Our INVITE's SDP to the supervisor's phone: G.711 from the mixer, send-only to
+    listen, send-receive to whisper or barge in."""
     return (
         "v=0\r\n"
         f"o=switchboard {session} 1 IN IP4 127.0.0.1\r\n"
@@ -65,8 +79,16 @@ def listener_offer(port: int, session: int) -> str:
         f"m=audio {port} RTP/AVP 8 0\r\n"
         "a=rtpmap:8 PCMA/8000\r\n"
         "a=rtpmap:0 PCMU/8000\r\n"
-        "a=sendonly\r\n"
+        f"a={direction}\r\n"
     )
+
+
+def aimed_at(sdp: str, host: str, port: int) -> str:
+    """A phone's SDP with its audio address replaced by one of ours (RTCP lines dropped):
+    what rtpengine is told so that it sends that phone's stream to the mixer instead."""
+    sdp = re.sub(r"^c=IN IP4 \S+", f"c=IN IP4 {host}", sdp, flags=re.M)
+    sdp = re.sub(r"^m=audio \d+", f"m=audio {port}", sdp, count=1, flags=re.M)
+    return re.sub(r"^a=rtcp:.*\r?\n", "", sdp, flags=re.M)
 
 
 def phone_media(answer: str) -> tuple[tuple[str, int], int] | None:
@@ -161,8 +183,10 @@ class Monitors:
 
     async def _open(self, m: Monitoring, binding, caller: str) -> None:
         tel = self.tel
+        m.mixer = Mixer(tel.config.host)
         try:
-            m.mixer = await Mixer(tel.config.host).open()
+            m.forks = [await m.mixer.add_source() for _ in range(2)]
+            m.voice = await m.mixer.add_source()
         except OSError as exc:
             log.error("call %s: no mixer for %s: %s", m.call, m.supervisor, exc)
             self._end(m, "failed")
@@ -171,7 +195,8 @@ class Monitors:
             m.mixer.close()
             return
         m.state = "ringing"
-        sdp = listener_offer(m.mixer.out_port, next(tel._sessions))
+        direction = "sendonly" if m.mode == "listen" else "sendrecv"
+        sdp = listener_offer(port_of(m.voice[1]), next(tel._sessions), direction)
         ED2.callFromThread(self._sippy_invite, m, binding, sdp, caller)
 
     def _answered(self, m: Monitoring, sdp: str) -> None:
@@ -190,20 +215,71 @@ class Monitors:
         try:
             offer = await media.subscribe_request(m.call)
             m.subscription = offer["to-tag"]
+            ports = [port_of(transport) for _source, transport in m.forks]
             await media.subscribe_answer(
                 m.call,
                 m.subscription,
-                subscription_answer(offer["sdp"], m.mixer.leg_ports, next(self.tel._sessions)),
+                subscription_answer(offer["sdp"], ports, next(self.tel._sessions)),
             )
-        except MediaError as exc:
-            log.error("call %s: rtpengine would not fork it to %s: %s", m.call, m.supervisor, exc)
+            if m.state != "listening":
+                return  # hung up meanwhile: _end has released the subscription
+            m.mixer.add_output(m.voice[1], [s for s, _t in m.forks], destination, codec)
+            if m.mode != "listen":
+                await self._reroute(m)
+        except (MediaError, _NoMedia) as exc:
+            log.error("call %s: %s could not %s: %s", m.call, m.supervisor, m.mode, exc)
             self._end(m, "failed", hang_up=True)
             return
         if m.state != "listening":
-            return  # hung up meanwhile: _end has released the subscription
-        m.mixer.start(destination, codec)
-        log.info("call %s: %s listens (extension %s)", m.call, m.supervisor, m.extension)
+            return
+        log.info("call %s: %s %ss (extension %s)", m.call, m.supervisor, m.mode, m.extension)
         self.tel._send(MonitorStarted(m.call, m.supervisor, m.mode))
+
+    async def _reroute(self, m: Monitoring) -> None:
+        """Whisper: the operator hears caller + supervisor. Barge: the caller hears
+        operator + supervisor too. rtpengine sends those streams to the mixer instead."""
+        c = self.tel._calls.get(m.call)
+        if c is None or c.leg is None:
+            raise _NoMedia("the call has no operator's leg any more")
+        sides = [("operator", c.leg.sdp)]
+        if m.mode == "barge":
+            sides.append(("caller", c.remote_sdp))
+        for side, sdp in sides:
+            target = phone_media(sdp)
+            if target is None:
+                raise _NoMedia(f"the {side}'s audio is not G.711")
+            source, transport = await m.mixer.add_source()
+            here = aimed_at(sdp, self.tel.config.host, port_of(transport))
+            await self._aim(c, side, here)
+            m.rerouted[side] = None
+            if m.state != "listening":
+                return
+            m.rerouted[side] = m.mixer.add_output(transport, [source, m.voice[0]], *target)
+
+    async def _aim(self, c, side: str, sdp: str) -> None:
+        """Tell rtpengine where to send the stream towards `side` (ports kept)."""
+        media = self.tel._media
+        if side == "operator":
+            await media.answer(c.id, c.from_tag, c.to_tag, sdp, flags=["port-latching"])
+        else:
+            await media.offer(c.id, c.from_tag, sdp, to_tag=c.to_tag, flags=["port-latching"])
+
+    async def _release(self, m: Monitoring) -> None:
+        """The call goes on without the supervisor: streams aimed back at the phones, the
+        fork ended, then the mixer closed (so the operator hears no gap meanwhile)."""
+        c = self.tel._calls.get(m.call)
+        try:
+            for side, output in reversed(m.rerouted.items()):
+                if c is not None and c.state != "gone" and c.leg is not None:
+                    await self._aim(c, side, c.leg.sdp if side == "operator" else c.remote_sdp)
+                if output is not None:
+                    m.mixer.remove_output(output)  # rtpengine sends that side's audio again
+            if m.subscription:
+                await self.tel._media.command("unsubscribe", call_id=m.call, to_tag=m.subscription)
+        except MediaError as exc:  # the call may have ended meanwhile: nothing left to undo
+            log.info("call %s: releasing %s's monitoring: %s", m.call, m.supervisor, exc)
+        finally:
+            m.mixer.close()
 
     def _gone(self, m: Monitoring, data) -> None:
         """The supervisor's phone hung up, refused or did not answer."""
@@ -216,20 +292,15 @@ class Monitors:
             return
         m.state = "gone"
         self.active.pop((m.call, m.supervisor), None)
-        if m.mixer is not None:
-            m.mixer.close()
         if hang_up:
             ED2.callFromThread(self._sippy_hang_up, m)
-        if m.subscription and not media_gone:
-            self.tel._spawn(self._unsubscribe(m))
+        if m.mixer is not None:
+            if media_gone or not (m.subscription or m.rerouted):
+                m.mixer.close()
+            else:
+                self.tel._spawn(self._release(m))
         log.info("call %s: %s's monitoring ended (%s)", m.call, m.supervisor, reason)
         self.tel._send(MonitorEnded(m.call, m.supervisor, reason))
-
-    async def _unsubscribe(self, m: Monitoring) -> None:
-        try:
-            await self.tel._media.command("unsubscribe", call_id=m.call, to_tag=m.subscription)
-        except MediaError as exc:  # the call may have ended meanwhile: nothing left to fork
-            log.info("call %s: unsubscribe of %s: %s", m.call, m.supervisor, exc)
 
     # -- the sippy thread ---------------------------------------------------------------------
 

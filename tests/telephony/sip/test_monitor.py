@@ -7,6 +7,7 @@ nobody hears it), and the real rtpengine in between.
 """
 
 import asyncio
+import math
 import re
 import socket
 import statistics
@@ -105,13 +106,19 @@ async def register(sipp, telephony, extension: str, password: str) -> int:
     return port
 
 
-async def talk(sock: socket.socket, to: tuple[str, int]) -> None:
-    """The operator's voice: PCMA frames of a steady level, every 20 ms, until cancelled."""
-    payload = encode(PCMA, [TONE] * 160)
+async def talk(
+    sock: socket.socket, to: tuple[str, int], level: int = TONE, sine: bool = False
+) -> None:
+    """A voice of the test: PCMA frames of a steady level (the operator, the supervisor),
+    or of a 400 Hz sine (the caller: RMS about 7000), every 20 ms, until cancelled."""
+    if sine:
+        payload = encode(PCMA, [int(10000 * math.sin(i * math.pi / 10)) for i in range(160)])
+    else:
+        payload = encode(PCMA, [level] * 160)
     seq = 0
     loop = asyncio.get_running_loop()
     while True:
-        header = struct.pack("!BBHII", 0x80, PCMA, seq, seq * 160, 0x0FE2A70)
+        header = struct.pack("!BBHII", 0x80, PCMA, seq, seq * 160, 0x0FE2A70 + level)
         await loop.sock_sendto(sock, header + payload, to)
         seq += 1
         await asyncio.sleep(0.02)
@@ -131,17 +138,23 @@ def caller_tone(sipp):
     return "tone.al"
 
 
-def talking_carrier(tone: str | None) -> str:
+def talking_carrier(tone: str | None, ear_port: int | None = None) -> str:
     """The carrier's call, its caller talking: the looped tone, else g711a.pcap (a few
-    seconds of speech, silent at first)."""
+    seconds of speech, silent at first). With `ear_port` the caller's media is a socket of
+    the test instead (SIPp only signals)."""
+    if ear_port is not None:
+        scenario = carrier_call(CALLER, we_hang_up=True)
+        return scenario.replace("m=audio [media_port]", f"m=audio {ear_port}")
     if tone is None:
-        return carrier_call(CALLER, "g711a.pcap", we_hang_up=True)
-    return carrier_call(CALLER, "X.pcap", we_hang_up=True).replace(
-        'play_pcap_audio="pcap/X.pcap"', f'rtp_stream="{tone},-1,8"'
-    )
+        scenario = carrier_call(CALLER, "g711a.pcap", we_hang_up=True)
+    else:
+        scenario = carrier_call(CALLER, "X.pcap", we_hang_up=True).replace(
+            'play_pcap_audio="pcap/X.pcap"', f'rtp_stream="{tone},-1,8"'
+        )
+    return scenario
 
 
-async def bridged_call(telephony, events, sipp, operator_ear, tone=None):
+async def bridged_call(telephony, events, sipp, operator_ear, tone=None, caller_ear=None):
     """A carrier call answered on the operator's registered phone and bridged. Returns the
     call id, the SIPp tasks (carrier, operator's phone) and the first RTP packet the
     operator got (with rtpengine's address)."""
@@ -150,7 +163,8 @@ async def bridged_call(telephony, events, sipp, operator_ear, tone=None):
     phone = asyncio.create_task(
         sipp.run(answers_until_our_bye("101", operator_ear.getsockname()[1]), None, port=phone_port)
     )
-    carrier = asyncio.create_task(sipp.run(talking_carrier(tone), target))
+    ear_port = caller_ear.getsockname()[1] if caller_ear is not None else None
+    carrier = asyncio.create_task(sipp.run(talking_carrier(tone, ear_port), target))
     arrived = await next_event(events, CallArrived)
     telephony.answer(arrived.call)
     await next_event(events, Answered)
@@ -159,9 +173,30 @@ async def bridged_call(telephony, events, sipp, operator_ear, tone=None):
     answered = await next_event(events, AgentAnswered, timeout=10)
     assert answered == AgentAnswered(arrived.call, OPERATOR)
     telephony.bridge(arrived.call, OPERATOR)
+    if caller_ear is not None:
+        return arrived.call, carrier, phone, None  # the test's caller has not talked yet
     # Bridged once the caller's audio reaches the operator's phone.
     (heard,) = await packets(operator_ear, 1)
     return arrived.call, carrier, phone, heard
+
+
+async def relay_ports(rtpengine, call: str, *ears: socket.socket) -> list[tuple[str, int]]:
+    """Where rtpengine takes each ear's audio: the local port of the stream it sends to
+    that ear (once the bridge has told it the operator's)."""
+    wanted = [e.getsockname()[1] for e in ears]
+    async with MediaClient(*rtpengine.ng_address) as media:
+        for _ in range(100):
+            streams = [
+                stream
+                for tag in (await media.query(call))["tags"].values()
+                for m in tag["medias"]
+                for stream in m["streams"]
+            ]
+            local = {s["endpoint"]["port"]: s["local port"] for s in streams}
+            if all(port in local for port in wanted):
+                return [("127.0.0.1", local[port]) for port in wanted]
+            await asyncio.sleep(0.02)
+    raise AssertionError("rtpengine never sent to the test's ears")
 
 
 async def packets(sock: socket.socket, count: int) -> list[tuple[bytes, tuple]]:
@@ -214,7 +249,7 @@ async def test_the_supervisor_hears_caller_and_operator_mixed_and_nobody_hears_t
         # Silent: the supervisor's phone talked (SIPp plays g711a.pcap at us), and its RTP
         # went nowhere; the operator still hears only the caller's stream.
         monitoring = telephony._monitors.active[(call, SUPERVISOR)]
-        assert monitoring.mixer.dropped > 0
+        assert monitoring.voice[0].packets > 0  # its audio arrived here, and went nowhere
         assert {data[8:12] for data, _ in await packets(operator_ear, 25)} == {caller_ssrc}
 
         # The call ends: the supervisor's phone is hung up too.
@@ -294,7 +329,7 @@ async def test_listening_is_refused_with_the_reason_before_anything_rings(switch
         await next_event(events, Answered)
         # Answered, in the menu or the queue, but no operator on it yet.
         assert telephony.monitor(arrived.call, SUPERVISOR, "listen") == "not_connected"
-        assert telephony.monitor(arrived.call, SUPERVISOR, "barge") == "mode"
+        assert telephony.monitor(arrived.call, SUPERVISOR, "shout") == "mode"
         telephony.hang_up(arrived.call)
         assert (await carrier).returncode == 0
     finally:
@@ -325,3 +360,94 @@ def test_the_virtual_carrier_says_it_cannot_listen():
     from switchboard.telephony.sim import VirtualCarrier
 
     assert VirtualCarrier(["09611000000"]).monitor("any", "1", "listen") == "unsupported"
+
+
+def levels(heard: list[tuple[bytes, tuple]]) -> tuple[float, float]:
+    """(mean level, median spread) of the frames heard: a steady voice moves the mean, the
+    caller's tone (a sine, RMS about 7000) makes the spread."""
+    frames = [decode(data[1] & 0x7F, data[12:]) for data, _ in heard]
+    return (
+        statistics.mean(statistics.mean(f) for f in frames),
+        statistics.median(statistics.pstdev(f) for f in frames),
+    )
+
+
+async def settle(sock: socket.socket, wanted, most: int = 100) -> list[tuple[bytes, tuple]]:
+    """Packets from `sock` until ten in a row each have `wanted(mean, spread)`: a stream
+    changes hands (rtpengine <-> mixer) a few packets after the command."""
+    heard: list = []
+    while True:
+        heard += await packets(sock, 1)
+        if len(heard) >= 10 and all(wanted(*levels([p])) for p in heard[-10:]):
+            return heard[-10:]
+        assert len(heard) < most, f"never settled: last levels {levels(heard[-10:])}"
+
+
+SUPERVISOR_VOICE = -6000
+CALLER_SPREAD = (5000, 9000)
+
+
+def near(value: float, target: float) -> bool:
+    return abs(value - target) < 1200
+
+
+@pytest.mark.parametrize("mode", ["whisper", "barge"])
+async def test_whisper_reaches_the_operator_only_and_barge_reaches_the_caller_too(
+    switchboard, sipp, rtpengine, mode
+):
+    telephony, events = switchboard
+    operator_ear, supervisor_ear, caller_ear = ear(), ear(), ear()
+    tasks = []
+    try:
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
+        call, carrier, phone, _ = await bridged_call(
+            telephony, events, sipp, operator_ear, caller_ear=caller_ear
+        )
+        tasks += [carrier, phone]
+        # The test talks for both: the caller a tone, the operator a steady 4000.
+        to_caller, relay = await relay_ports(rtpengine, call, caller_ear, operator_ear)
+        tasks.append(asyncio.create_task(talk(caller_ear, to_caller, sine=True)))
+        tasks.append(asyncio.create_task(talk(operator_ear, relay)))
+
+        assert telephony.monitor(call, SUPERVISOR, mode) is None
+        supervisor = asyncio.create_task(
+            sipp.run(
+                answers_until_our_bye("201", supervisor_ear.getsockname()[1]),
+                None,
+                port=supervisor_port,
+            )
+        )
+        tasks.append(supervisor)
+        assert await next_event(events, MonitorStarted) == MonitorStarted(call, SUPERVISOR, mode)
+        # The supervisor talks back to where the mix comes from (their phone would).
+        (_mix, mixer) = (await packets(supervisor_ear, 1))[0]
+        tasks.append(asyncio.create_task(talk(supervisor_ear, mixer, SUPERVISOR_VOICE)))
+
+        # The operator hears the caller's tone and the supervisor.
+        await settle(
+            operator_ear,
+            lambda mean, spread: near(mean, SUPERVISOR_VOICE) and 5000 < spread < 9000,
+        )
+        # The supervisor hears caller and operator, never themselves.
+        await settle(supervisor_ear, lambda mean, spread: near(mean, TONE) and spread > 5000)
+        # The caller hears the operator, and the supervisor only when barging in.
+        caller_hears = TONE + (SUPERVISOR_VOICE if mode == "barge" else 0)
+        heard = await settle(caller_ear, lambda mean, spread: near(mean, caller_hears))
+        assert levels(heard)[1] < 500  # no tone: the caller does not hear themselves
+
+        # The supervisor stops: the operator hears the caller alone again, from rtpengine.
+        telephony.stop_monitor(call, SUPERVISOR)
+        assert await next_event(events, MonitorEnded) == MonitorEnded(call, SUPERVISOR, "stopped")
+        assert (await supervisor).returncode == 0
+        after = await settle(operator_ear, lambda mean, spread: near(mean, 0) and spread > 5000)
+        assert {addr for _data, addr in after} == {relay}
+        await settle(caller_ear, lambda mean, spread: near(mean, TONE))
+
+        telephony.hang_up(call)
+        assert (await carrier).returncode == 0
+        assert (await phone).returncode == 0
+    finally:
+        for task in tasks:
+            task.cancel()
+        for sock in (operator_ear, supervisor_ear, caller_ear):
+            sock.close()

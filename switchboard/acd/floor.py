@@ -24,8 +24,9 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
     finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
     set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
     place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s"}  -- demo and tests
-    monitor {"call", "mode": "listen"}     stop_monitor {"call"}  -- a supervisor's own phone
-                                               listens to a connected call (SIP only)
+    monitor {"call", "mode": "listen" | "whisper" | "barge"}   stop_monitor {"call"}
+                                            -- a supervisor's own phone joins a connected
+                                               call (SIP only)
     move_call {"call", "queue": code}       sync {}  -- the engine replies to reply_to with
                                                agent_state (+ offer/connected) or a full floor picture
 
@@ -75,7 +76,7 @@ class Command(StrEnum):
     SET_AGENT_STATE = "set_agent_state"  # supervisor; "agent", "state", "reason"
     MOVE_CALL = "move_call"  # supervisor; "call", "queue"
     SYNC = "sync"  # any page: send me the current picture
-    MONITOR = "monitor"  # supervisor; "call", "mode" ("listen"): ring my phone with the call
+    MONITOR = "monitor"  # supervisor; "call", "mode" (listen/whisper/barge): ring my phone
     STOP_MONITOR = "stop_monitor"  # supervisor; "call"
     PLACE_VIRTUAL_CALL = (
         "place_virtual_call"  # supervisor; "caller", "digits": [..] (virtual carrier only)

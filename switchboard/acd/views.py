@@ -44,10 +44,12 @@ def _labels():
         "disconnected": _("Reconnecting…"),
         "hold": _("Hold"),
         "resume": _("Resume"),
-        "listen": _("Listen"),
-        "stop_listening": _("Stop listening"),
         "listen_ringing": _("Ringing your phone…"),
-        "listening": _("Listening"),
+        "monitoring": {
+            "listen": _("Listening"),
+            "whisper": _("Whispering to the agent"),
+            "barge": _("In the call with both"),
+        },
         "listen_ended": dict(MonitorEnd.choices),
     }
 

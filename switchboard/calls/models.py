@@ -105,6 +105,8 @@ class Call(models.Model):
 
 class MonitorMode(models.TextChoices):
     LISTEN = "listen", _("Listen")
+    WHISPER = "whisper", _("Whisper to the agent")
+    BARGE = "barge", _("Barge in")
 
 
 class MonitorEnd(models.TextChoices):
@@ -116,8 +118,9 @@ class MonitorEnd(models.TextChoices):
 
 
 class CallMonitoring(models.Model):
-    """A supervisor listened (or tried to) to a live call from their own phone: who, which
-    call, when. Written by the engine; never edited by hand."""
+    """A supervisor listened to a live call from their own phone (or whispered to the agent,
+    or barged in), or tried to: who, which call, how, when. Written by the engine; never
+    edited by hand."""
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, related_name="monitorings", verbose_name=_("call")

@@ -37,7 +37,7 @@ def _refusals() -> dict[str, str]:
         "unsupported": _(
             "Listening needs real telephony (SIP): the virtual carrier carries no audio."
         ),
-        "mode": _("Only silent listening is available; whisper and barge-in are not."),
+        "mode": _("Choose listen, whisper or barge in."),
         "not_connected": _("Only a call connected to an agent can be listened to."),
         "no_phone": _("Your phone is not registered. Register your SIP phone, then try again."),
         "already": _("You are already listening to this call."),

@@ -85,7 +85,8 @@ class CallFailed:
 
 @dataclass(frozen=True, slots=True)
 class MonitorStarted:
-    """The supervisor's phone answered: they now hear the call (`mode`: "listen")."""
+    """The supervisor's phone answered: they now hear the call (`mode` "listen"), and are
+    heard by the agent ("whisper") or by both ("barge")."""
 
     call: str
     supervisor: str
@@ -179,8 +180,10 @@ class Telephony(abc.ABC):
     # -- supervisor's monitoring (optional: a network that cannot says so) -----------------
 
     def monitor(self, call: str, supervisor: str, mode: str) -> str | None:
-        """Ring the supervisor's own phone with the connected call `call` (`mode` "listen":
-        they hear caller and agent, nobody hears them). Returns None when under way (then
+        """Ring the supervisor's own phone with the connected call `call`. `mode`: "listen"
+        (they hear caller and agent, nobody hears them), "whisper" (the agent hears them
+        too, the caller does not), "barge" (everybody hears everybody). Returns None when
+        under way (then
         MonitorStarted or MonitorEnded), else why not, at once: "unsupported" (this network
         cannot), "mode" (this mode cannot), "not_connected", "no_phone", "already"."""
         return "unsupported"

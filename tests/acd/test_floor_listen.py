@@ -22,8 +22,9 @@ def test_a_supervisor_gets_the_listen_column_and_its_translated_labels(superviso
     page = supervisor_client.get("/floor/").content.decode()
     assert 'data-monitor="true"' in page
     assert '<template id="listen-actions">' in page
-    assert '<button type="button" data-role="listen"' in page  # a real button: keyboard
-    assert '"stop_listening": "Stop listening"' in page
+    for mode in ("listen", "whisper", "barge"):  # real buttons: the keyboard reaches them
+        assert f'<button type="button" data-role="monitor" data-mode="{mode}"' in page
+    assert '"whisper": "Whispering to the agent"' in page
 
 
 def test_without_the_right_to_listen_the_floor_has_no_listen_column(supervisor, client):

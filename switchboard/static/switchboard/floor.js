@@ -7,7 +7,7 @@
   const manage = root.dataset.manage === "true";
   const monitorAllowed = root.dataset.monitor === "true";
   const me = Number(root.dataset.me);
-  const listening = {}; // call id -> "ringing" | "listening": this supervisor's own phone
+  const listening = {}; // call id -> {state: "ringing" | "listening", mode}: this supervisor's own phone
   const ended = {}; // call id -> why the last listening ended (shown until the next)
   let socket = null;
 
@@ -94,10 +94,10 @@
       if (monitorAllowed) {
         const cell = row.querySelector(".listen-actions");
         cell.appendChild(document.getElementById("listen-actions").content.cloneNode(true));
-        cell.querySelector("button").addEventListener("click", () => {
-          if (listening[call.id]) send("stop_monitor", { call: call.id });
-          else send("monitor", { call: call.id, mode: "listen" });
+        cell.querySelectorAll('[data-role="monitor"]').forEach((button) => {
+          button.addEventListener("click", () => send("monitor", { call: call.id, mode: button.dataset.mode }));
         });
+        cell.querySelector('[data-role="stop-monitor"]').addEventListener("click", () => send("stop_monitor", { call: call.id }));
       }
     }
     row.dataset.state = call.state;
@@ -112,16 +112,15 @@
     paintListen(row);
   }
 
-  // Listen: rings the supervisor's own registered phone with the call (silent listen).
+  // Listen / Whisper / Barge in: rings the supervisor's own registered phone with the call.
   function paintListen(row) {
     const cell = row.querySelector(".listen-actions");
     if (!cell) return;
     const id = row.dataset.call, mine = listening[id];
-    const button = cell.querySelector('[data-role="listen"]');
-    button.hidden = !mine && !["talking", "held"].includes(row.dataset.state);
-    button.textContent = mine ? labels.stop_listening : labels.listen;
-    button.setAttribute("aria-pressed", mine ? "true" : "false");
-    const status = mine === "ringing" ? labels.listen_ringing : mine === "listening" ? labels.listening : (ended[id] || "");
+    const connected = ["talking", "held"].includes(row.dataset.state);
+    cell.querySelectorAll('[data-role="monitor"]').forEach((button) => { button.hidden = Boolean(mine) || !connected; });
+    cell.querySelector('[data-role="stop-monitor"]').hidden = !mine;
+    const status = !mine ? (ended[id] || "") : mine.state === "ringing" ? labels.listen_ringing : (labels.monitoring[mine.mode] || "");
     cell.querySelector('[data-role="listen-state"]').textContent = status;
   }
 
@@ -131,7 +130,7 @@
       delete listening[msg.call];
       ended[msg.call] = ["no_answer", "failed"].includes(msg.reason) ? (labels.listen_ended[msg.reason] || "") : "";
     } else {
-      listening[msg.call] = msg.state;
+      listening[msg.call] = { state: msg.state, mode: msg.mode };
       delete ended[msg.call];
     }
     const row = document.querySelector('#call-table tr[data-call="' + CSS.escape(msg.call) + '"]');

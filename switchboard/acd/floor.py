@@ -43,7 +43,8 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
                  "sl_target_percent", "sl_target_seconds"}]}  -- to FLOOR_GROUP, at most 1/s
     call_update {"call": summary}                    -- to FLOOR_GROUP
     monitor {"call", "supervisor" (user id), "mode", "state" ("ringing" | "listening" |
-             "ended"), "reason" ("" | calls.models.MonitorEnd value)}  -- to FLOOR_GROUP
+             "switching" | "ended"), "reason" ("" | calls.models.MonitorEnd value)}
+             -- to FLOOR_GROUP; `monitor` with another mode while listening changes mode
     error {"message"}                                -- to the reply_to channel only
 """
 

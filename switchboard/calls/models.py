@@ -111,6 +111,7 @@ class MonitorMode(models.TextChoices):
 
 class MonitorEnd(models.TextChoices):
     STOPPED = "stopped", _("Stopped by the supervisor")
+    SWITCHED = "switched", _("Changed to another mode")
     HUNG_UP = "hung_up", _("The supervisor's phone hung up")
     NO_ANSWER = "no_answer", _("The supervisor's phone did not answer")
     CALL_ENDED = "call_ended", _("The call ended")

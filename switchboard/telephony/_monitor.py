@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from switchboard.acd import floor
 from switchboard.acd.floor import Event
-from switchboard.calls.monitoring import do_monitor_ended, do_monitor_requested, do_monitor_started
+from switchboard.calls.monitoring import (
+    do_monitor_ended,
+    do_monitor_requested,
+    do_monitor_started,
+    do_monitor_switched,
+)
 
 from . import interface as tel
 from ._commands import Refused
@@ -46,7 +51,8 @@ def _refusals() -> dict[str, str]:
 
 class Monitoring:
     """Mixed into Engine. `self.monitoring`: (call, supervisor's user id) -> {"mode",
-    "state"} ("ringing" until their phone answers, then "listening")."""
+    "state"} ("ringing" until their phone answers, then "listening"; "switching" while a
+    change of mode is under way: `monitor` again with another mode, no new ring)."""
 
     monitoring: dict[tuple[str, int], dict[str, str]]
 
@@ -65,11 +71,15 @@ class Monitoring:
         mode = str(message.get("mode") or "listen")
         if live is None or live.state not in ("talking", "held"):
             raise Refused("not_connected", _refusals()["not_connected"])
-        if (live.id, user) in self.monitoring:
+        entry = self.monitoring.get((live.id, user))
+        if entry is not None and (entry["mode"] == mode or entry["state"] != "listening"):
             raise Refused("already", _refusals()["already"])
         refused = self.tel.monitor(live.id, str(user), mode)
         if refused is not None:
             raise Refused(refused, _refusals().get(refused, _("That cannot be done right now.")))
+        if entry is not None:  # on the call already: another mode, their phone stays up
+            entry["state"] = "switching"
+            return
         self.monitoring[(live.id, user)] = {"mode": mode, "state": "ringing"}
         at = self.clock.wall()
         self.put(
@@ -89,11 +99,17 @@ class Monitoring:
         user = int(event.supervisor)
         if (event.call, user) not in self.monitoring:
             return
-        self.monitoring[(event.call, user)]["state"] = "listening"
+        entry = self.monitoring[(event.call, user)]
+        switched = entry["state"] == "switching"
+        entry.update(state="listening", mode=event.mode)
         at = self.clock.wall()
+        if switched:
+            write = lambda: do_monitor_switched(event.call, user, event.mode, at)  # noqa: E731
+        else:
+            write = lambda: do_monitor_started(event.call, user, at)  # noqa: E731
         self.put(
             Effect(
-                db=lambda: do_monitor_started(event.call, user, at),
+                db=write,
                 groups=[self._monitor_event(event.call, user, "listening")],
             )
         )

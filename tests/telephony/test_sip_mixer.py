@@ -48,9 +48,9 @@ def test_rtp_payloads_are_found_behind_csrcs_extensions_and_padding():
     assert rtp_payload(b"\x40" + bytes(20)) is None  # not version 2
 
 
-def test_the_supervisors_phone_gets_a_send_only_g711_offer_and_its_answer_is_read():
+def test_the_supervisors_phone_gets_a_g711_offer_and_its_answer_is_read():
     offer = listener_offer(40000, 3)
-    assert "m=audio 40000 RTP/AVP 8 0" in offer and "a=sendonly" in offer
+    assert "m=audio 40000 RTP/AVP 8 0" in offer and "a=sendrecv" in offer
     answer = "v=0\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\nm=audio 5004 RTP/AVP 0 101\r\na=recvonly\r\n"
     assert phone_media(answer) == (("10.0.0.5", 5004), PCMU)
     assert phone_media(answer.replace("5004", "0")) is None  # the phone declined the audio

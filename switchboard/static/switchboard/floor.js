@@ -118,7 +118,10 @@
     if (!cell) return;
     const id = row.dataset.call, mine = listening[id];
     const connected = ["talking", "held"].includes(row.dataset.state);
-    cell.querySelectorAll('[data-role="monitor"]').forEach((button) => { button.hidden = Boolean(mine) || !connected; });
+    // On the call: the other modes stay offered (no new ring); ringing or switching: none.
+    cell.querySelectorAll('[data-role="monitor"]').forEach((button) => {
+      button.hidden = !connected || (mine ? mine.state !== "listening" || mine.mode === button.dataset.mode : false);
+    });
     cell.querySelector('[data-role="stop-monitor"]').hidden = !mine;
     const status = !mine ? (ended[id] || "") : mine.state === "ringing" ? labels.listen_ringing : (labels.monitoring[mine.mode] || "");
     cell.querySelector('[data-role="listen-state"]').textContent = status;

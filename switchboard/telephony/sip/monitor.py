@@ -15,12 +15,13 @@ operator, or barges in.
 How a monitoring goes: `monitor(call, supervisor, "listen")` checks at once that the call
 is bridged to an operator's SIP phone and that the supervisor has a registered phone,
 then opens a mixer and INVITEs that phone (found like an operator's: `config.phone_of`)
-with our send-only SDP. The phone's 200: `subscribe request` of both legs, `subscribe
+with our SDP (send-receive; while listening its voice goes nowhere). The phone's 200: `subscribe request` of both legs, `subscribe
 answer` with the mixer's two ports, the mixer starts sending in the phone's codec, and
 MonitorStarted (after the re-aiming, for whisper and barge). The supervisor hanging up
 ends the monitoring only (`unsubscribe`, and rtpengine's streams aimed back at the phones
 as they were); the call ending hangs up the supervisor's phone. rtpengine keeps its own
-ports throughout (port-latching), so caller and operator see no re-INVITE.
+ports throughout (port-latching), so caller and operator see no re-INVITE. A supervisor
+on the call may change mode (`monitor` again with another mode): only the streams change.
 
 The engine's loop runs everything but the `_sippy_*` methods and `_event`, which run in
 the sippy thread, like stack.py.
@@ -65,11 +66,13 @@ class Monitoring:
     voice: tuple[Source, object] | None = None  # the supervisor's phone talks to this socket
     subscription: str = ""  # rtpengine's to-tag for the forked media
     rerouted: dict[str, object] = field(default_factory=dict)  # side re-aimed -> its output
+    switching: bool = False  # a change of mode is under way
 
 
-def listener_offer(port: int, session: int, direction: str = "sendonly") -> str:
-    """Our INVITE's SDP to the supervisor's phone: G.711 from the mixer, send-only to
-    listen, send-receive to whisper or barge in."""
+def listener_offer(port: int, session: int) -> str:
+    """Our INVITE's SDP to the supervisor's phone: G.711 both ways with the mixer. Both
+    ways even to listen: what the phone says then goes nowhere, and a change to whisper
+    or barge needs no re-INVITE."""
     return (
         "v=0\r\n"
         f"o=switchboard {session} 1 IN IP4 127.0.0.1\r\n"
@@ -79,7 +82,7 @@ def listener_offer(port: int, session: int, direction: str = "sendonly") -> str:
         f"m=audio {port} RTP/AVP 8 0\r\n"
         "a=rtpmap:8 PCMA/8000\r\n"
         "a=rtpmap:0 PCMU/8000\r\n"
-        f"a={direction}\r\n"
+        "a=sendrecv\r\n"
     )
 
 
@@ -156,8 +159,13 @@ class Monitors:
         binding = tel._registrations.lookup(phone.extension, tel._loop.time()) if phone else None
         if binding is None:
             return "no_phone"
-        if (call, supervisor) in self.active:
-            return "already"
+        m = self.active.get((call, supervisor))
+        if m is not None:
+            if m.state != "listening" or m.mode == mode or m.switching:
+                return "already"
+            m.mode, m.switching = mode, True
+            tel._spawn(self._switch(m))
+            return None
         m = Monitoring(call, supervisor, phone.extension, mode)
         self.active[(call, supervisor)] = m
         tel._spawn(self._open(m, binding, c.caller))
@@ -195,8 +203,7 @@ class Monitors:
             m.mixer.close()
             return
         m.state = "ringing"
-        direction = "sendonly" if m.mode == "listen" else "sendrecv"
-        sdp = listener_offer(port_of(m.voice[1]), next(tel._sessions), direction)
+        sdp = listener_offer(port_of(m.voice[1]), next(tel._sessions))
         ED2.callFromThread(self._sippy_invite, m, binding, sdp, caller)
 
     def _answered(self, m: Monitoring, sdp: str) -> None:
@@ -224,8 +231,7 @@ class Monitors:
             if m.state != "listening":
                 return  # hung up meanwhile: _end has released the subscription
             m.mixer.add_output(m.voice[1], [s for s, _t in m.forks], destination, codec)
-            if m.mode != "listen":
-                await self._reroute(m)
+            await self._reroute(m)
         except (MediaError, _NoMedia) as exc:
             log.error("call %s: %s could not %s: %s", m.call, m.supervisor, m.mode, exc)
             self._end(m, "failed", hang_up=True)
@@ -236,25 +242,43 @@ class Monitors:
         self.tel._send(MonitorStarted(m.call, m.supervisor, m.mode))
 
     async def _reroute(self, m: Monitoring) -> None:
-        """Whisper: the operator hears caller + supervisor. Barge: the caller hears
-        operator + supervisor too. rtpengine sends those streams to the mixer instead."""
+        """Make the streams match the mode. Whisper: the operator hears caller + supervisor.
+        Barge: the caller hears operator + supervisor too. rtpengine sends the stream
+        towards a side re-aimed here to the mixer instead; back to the phone otherwise."""
         c = self.tel._calls.get(m.call)
-        if c is None or c.leg is None:
+        if c is None or c.state == "gone" or c.leg is None:
             raise _NoMedia("the call has no operator's leg any more")
-        sides = [("operator", c.leg.sdp)]
-        if m.mode == "barge":
-            sides.append(("caller", c.remote_sdp))
-        for side, sdp in sides:
+        wanted = {"listen": [], "whisper": ["operator"], "barge": ["operator", "caller"]}[m.mode]
+        for side in [s for s in reversed(m.rerouted) if s not in wanted]:
+            await self._aim(c, side, c.leg.sdp if side == "operator" else c.remote_sdp)
+            output = m.rerouted.pop(side)
+            if output is not None:
+                m.mixer.remove_output(output)
+        for side in [s for s in wanted if s not in m.rerouted]:
+            sdp = c.leg.sdp if side == "operator" else c.remote_sdp
             target = phone_media(sdp)
             if target is None:
                 raise _NoMedia(f"the {side}'s audio is not G.711")
             source, transport = await m.mixer.add_source()
-            here = aimed_at(sdp, self.tel.config.host, port_of(transport))
-            await self._aim(c, side, here)
+            await self._aim(c, side, aimed_at(sdp, self.tel.config.host, port_of(transport)))
             m.rerouted[side] = None
             if m.state != "listening":
                 return
             m.rerouted[side] = m.mixer.add_output(transport, [source, m.voice[0]], *target)
+
+    async def _switch(self, m: Monitoring) -> None:
+        """The supervisor on the call changes mode (listen, whisper, barge): no new ring."""
+        try:
+            await self._reroute(m)
+        except (MediaError, _NoMedia) as exc:
+            log.error("call %s: %s could not %s: %s", m.call, m.supervisor, m.mode, exc)
+            self._end(m, "failed", hang_up=True)
+            return
+        finally:
+            m.switching = False
+        if m.state == "listening":
+            log.info("call %s: %s now %ss", m.call, m.supervisor, m.mode)
+            self.tel._send(MonitorStarted(m.call, m.supervisor, m.mode))
 
     async def _aim(self, c, side: str, sdp: str) -> None:
         """Tell rtpengine where to send the stream towards `side` (ports kept)."""

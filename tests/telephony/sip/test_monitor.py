@@ -451,3 +451,65 @@ async def test_whisper_reaches_the_operator_only_and_barge_reaches_the_caller_to
             task.cancel()
         for sock in (operator_ear, supervisor_ear, caller_ear):
             sock.close()
+
+
+async def test_a_supervisor_on_the_call_moves_from_listening_to_whisper_to_barge_and_back(
+    switchboard, sipp, rtpengine
+):
+    telephony, events = switchboard
+    operator_ear, supervisor_ear, caller_ear = ear(), ear(), ear()
+    tasks = []
+    try:
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
+        call, carrier, phone, _ = await bridged_call(
+            telephony, events, sipp, operator_ear, caller_ear=caller_ear
+        )
+        tasks += [carrier, phone]
+        to_caller, relay = await relay_ports(rtpengine, call, caller_ear, operator_ear)
+        tasks.append(asyncio.create_task(talk(caller_ear, to_caller, sine=True)))
+        tasks.append(asyncio.create_task(talk(operator_ear, relay)))
+
+        assert telephony.monitor(call, SUPERVISOR, "listen") is None
+        supervisor = asyncio.create_task(
+            sipp.run(
+                answers_until_our_bye("201", supervisor_ear.getsockname()[1]),
+                None,
+                port=supervisor_port,
+            )
+        )
+        tasks.append(supervisor)
+        await next_event(events, MonitorStarted)
+        (_mix, mixer) = (await packets(supervisor_ear, 1))[0]
+        tasks.append(asyncio.create_task(talk(supervisor_ear, mixer, SUPERVISOR_VOICE)))
+        # Listening: the supervisor talks, nobody hears it.
+        await settle(operator_ear, lambda mean, spread: near(mean, 0) and spread > 5000)
+        await settle(caller_ear, lambda mean, spread: near(mean, TONE))
+
+        # The same phone call, no new ring: whisper, then barge in, then listen again.
+        for mode, operator_hears, caller_hears in (
+            ("whisper", SUPERVISOR_VOICE, TONE),
+            ("barge", SUPERVISOR_VOICE, TONE + SUPERVISOR_VOICE),
+            ("listen", 0, TONE),
+        ):
+            assert telephony.monitor(call, SUPERVISOR, mode) is None
+            assert await next_event(events, MonitorStarted) == MonitorStarted(
+                call, SUPERVISOR, mode
+            )
+            await settle(
+                operator_ear,
+                lambda mean, spread, m=operator_hears: near(mean, m) and spread > 5000,
+            )
+            await settle(caller_ear, lambda mean, spread, m=caller_hears: near(mean, m))
+        assert telephony.monitor(call, SUPERVISOR, "listen") == "already"
+
+        telephony.hang_up(call)
+        assert await next_event(events, MonitorEnded) == MonitorEnded(
+            call, SUPERVISOR, "call_ended"
+        )
+        for task in (supervisor, carrier, phone):
+            assert (await task).returncode == 0
+    finally:
+        for task in tasks:
+            task.cancel()
+        for sock in (operator_ear, supervisor_ear, caller_ear):
+            sock.close()

@@ -89,15 +89,18 @@ def test_a_supervisor_listens_from_their_phone_and_the_listening_is_logged(
             ringing = await boss.wait_for(Event.MONITOR, state="ringing")
             listener = asyncio.create_task(
                 sipp.run(
-                    phone_answers("201", talk_ms=400, rtp_port=supervisor_ear.getsockname()[1]),
+                    phone_answers("201", talk_ms=1500, rtp_port=supervisor_ear.getsockname()[1]),
                     None,
                     port=supervisor_port,
                 )
             )
             tasks.append(listener)
-            await boss.wait_for(Event.MONITOR, state="listening")
+            await boss.wait_for(Event.MONITOR, state="listening", mode="listen")
             await boss.send(Command.MONITOR, call=call, mode="listen")
             twice = await boss.wait_for(Event.ERROR)
+            # From listening to whispering: the same phone call.
+            await boss.send(Command.MONITOR, call=call, mode="whisper")
+            await boss.wait_for(Event.MONITOR, state="listening", mode="whisper")
             ended = await boss.wait_for(Event.MONITOR, state="ended")  # the supervisor hung up
             assert (await listener).returncode == 0
 
@@ -120,7 +123,13 @@ def test_a_supervisor_listens_from_their_phone_and_the_listening_is_logged(
     assert (ringing["supervisor"], ringing["mode"]) == (supervisor.pk, "listen")
     assert twice["code"] == "already"
     assert ended["reason"] == "hung_up"
-    log = CallMonitoring.objects.get()
-    assert (log.call_id.hex, log.supervisor, log.mode) == (call, supervisor, "listen")
-    assert log.requested_at <= log.started_at <= log.ended_at
-    assert log.end_reason == MonitorEnd.HUNG_UP
+    listened, whispered = CallMonitoring.objects.order_by("requested_at", "id")
+    assert (listened.call_id.hex, listened.supervisor, listened.mode) == (
+        call,
+        supervisor,
+        "listen",
+    )
+    assert listened.requested_at <= listened.started_at <= listened.ended_at
+    assert listened.end_reason == MonitorEnd.SWITCHED
+    assert (whispered.mode, whispered.end_reason) == ("whisper", MonitorEnd.HUNG_UP)
+    assert listened.ended_at <= whispered.started_at <= whispered.ended_at

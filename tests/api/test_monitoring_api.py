@@ -54,3 +54,14 @@ def test_an_agent_may_not_read_the_monitoring_log(agent_client, listened):
 def test_the_log_is_read_only_in_admin(admin_client_, listened):
     assert admin_client_.get("/admin/calls/callmonitoring/").status_code == 200
     assert admin_client_.get("/admin/calls/callmonitoring/add/").status_code == 403
+
+
+def test_a_listening_left_open_by_a_dead_engine_ends_with_its_call(supervisor, listened):
+    from switchboard.calls.monitoring import do_close_stale_monitorings
+
+    assert do_close_stale_monitorings() == 0  # the call is still in progress
+    listened.ended_at = timezone.now()
+    listened.save()
+    assert do_close_stale_monitorings() == 1
+    last = CallMonitoring.objects.get(end_reason="call_ended")
+    assert last.ended_at == listened.ended_at

@@ -46,6 +46,7 @@ from .mixer import DECODE, PCMA, PCMU, Mixer, Source, port_of
 log = logging.getLogger("switchboard.telephony.sip")
 
 MODES = ("listen", "whisper", "barge")
+RING_SECONDS = 30.0  # the supervisor's phone rings this long at most
 _STATIC = {PCMU: "PCMU/8000", PCMA: "PCMA/8000"}
 
 
@@ -67,6 +68,7 @@ class Monitoring:
     subscription: str = ""  # rtpengine's to-tag for the forked media
     rerouted: dict[str, object] = field(default_factory=dict)  # side re-aimed -> its output
     switching: bool = False  # a change of mode is under way
+    ring_timer: object | None = None  # asyncio.TimerHandle while their phone rings
 
 
 def listener_offer(port: int, session: int) -> str:
@@ -140,6 +142,7 @@ class Monitors:
     def __init__(self, telephony) -> None:
         self.tel = telephony
         self.active: dict[tuple[str, str], Monitoring] = {}
+        self.ring_seconds = RING_SECONDS
 
     # -- commands (engine's loop) -------------------------------------------------------------
 
@@ -205,10 +208,19 @@ class Monitors:
         m.state = "ringing"
         sdp = listener_offer(port_of(m.voice[1]), next(tel._sessions))
         ED2.callFromThread(self._sippy_invite, m, binding, sdp, caller)
+        m.ring_timer = tel._loop.call_later(self.ring_seconds, self._ring_timeout, m)
+
+    def _ring_timeout(self, m: Monitoring) -> None:
+        m.ring_timer = None
+        if m.state == "ringing":
+            self._end(m, "no_answer", hang_up=True)  # CANCEL
 
     def _answered(self, m: Monitoring, sdp: str) -> None:
         if m.state != "ringing":
             return
+        if m.ring_timer is not None:
+            m.ring_timer.cancel()
+            m.ring_timer = None
         target = phone_media(sdp)
         if target is None:
             log.error("call %s: %s's phone answered without G.711 audio", m.call, m.supervisor)
@@ -316,6 +328,9 @@ class Monitors:
             return
         m.state = "gone"
         self.active.pop((m.call, m.supervisor), None)
+        if m.ring_timer is not None:
+            m.ring_timer.cancel()
+            m.ring_timer = None
         if hang_up:
             ED2.callFromThread(self._sippy_hang_up, m)
         if m.mixer is not None:

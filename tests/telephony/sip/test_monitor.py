@@ -27,7 +27,14 @@ from switchboard.telephony.media import MediaClient
 from switchboard.telephony.sip.config import Phone, SipConfig, parse_trunks
 from switchboard.telephony.sip.mixer import PCMA, decode, encode
 
-from .conftest import carrier_call, free_port, need, phone_answers, phone_register
+from .conftest import (
+    carrier_call,
+    free_port,
+    need,
+    phone_answers,
+    phone_register,
+    phone_rings_unanswered,
+)
 from .test_inbound import CALLER, next_event
 
 pytestmark = pytest.mark.sip
@@ -513,3 +520,32 @@ async def test_a_supervisor_on_the_call_moves_from_listening_to_whisper_to_barge
             task.cancel()
         for sock in (operator_ear, supervisor_ear, caller_ear):
             sock.close()
+
+
+async def test_a_supervisors_phone_left_ringing_is_cancelled_and_the_call_goes_on(
+    switchboard, sipp
+):
+    telephony, events = switchboard
+    telephony._monitors.ring_seconds = 0.5  # not 30 s in a test
+    operator_ear = ear()
+    tasks = []
+    try:
+        supervisor_port = await register(sipp, telephony, "201", "b0ss")
+        call, carrier, phone, _ = await bridged_call(telephony, events, sipp, operator_ear)
+        tasks += [carrier, phone]
+        supervisor = asyncio.create_task(
+            sipp.run(phone_rings_unanswered("201"), None, port=supervisor_port)
+        )
+        tasks.append(supervisor)
+        assert telephony.monitor(call, SUPERVISOR, "listen") is None
+        assert await next_event(events, MonitorEnded) == MonitorEnded(call, SUPERVISOR, "no_answer")
+        assert (await supervisor).returncode == 0  # CANCEL, 487, ACK
+        await packets(operator_ear, 5)  # the operator still hears the caller
+        telephony.hang_up(call)
+        assert (await carrier).returncode == 0
+        assert (await phone).returncode == 0
+        assert events.empty()
+    finally:
+        for task in tasks:
+            task.cancel()
+        operator_ear.close()

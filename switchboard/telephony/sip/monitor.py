@@ -185,7 +185,11 @@ class Monitors:
             self._end(m, "call_ended", hang_up=True, media_gone=True)
 
     def close(self) -> None:
+        """SipTelephony stops: sockets and timers go, nothing more is reported."""
         for m in list(self.active.values()):
+            m.state = "gone"
+            if m.ring_timer is not None:
+                m.ring_timer.cancel()
             if m.mixer is not None:
                 m.mixer.close()
         self.active.clear()

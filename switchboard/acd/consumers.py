@@ -29,6 +29,8 @@ SUPERVISOR_COMMANDS = {
     Command.MOVE_CALL,
     Command.PLACE_VIRTUAL_CALL,
     Command.SYNC,
+    Command.MONITOR,
+    Command.STOP_MONITOR,
 }
 # What a browser may send along with a command; anything else is dropped.
 FIELDS = {
@@ -144,11 +146,14 @@ class FloorConsumer(_FloorSocket):
         return [floor.FLOOR_GROUP]
 
     async def receive_json(self, content, **kwargs):
-        if content.get("command") != Command.SYNC and not await self._may_manage():
+        name = content.get("command")
+        if name != Command.SYNC and not await self._may(name):
             await self._error(_("You may not do that here."))
             return
         await super().receive_json(content, **kwargs)
 
     @database_sync_to_async
-    def _may_manage(self) -> bool:
+    def _may(self, command) -> bool:
+        if command in (Command.MONITOR, Command.STOP_MONITOR):
+            return self.user.has_perm("calls.monitor_call")  # listening is its own right
         return self.user.has_perm("acd.manage_floor")

@@ -27,6 +27,9 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
     finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
     set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
     place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s"}  -- demo and tests
+    monitor {"call", "mode": "listen" | "whisper" | "barge"}   stop_monitor {"call"}
+                                            -- a supervisor's own phone joins a connected
+                                               call (SIP only)
     move_call {"call", "queue": code}       sync {}  -- the engine replies to reply_to with
                                                agent_state (+ offer/connected) or a full floor picture
 
@@ -43,6 +46,9 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
                  "answered", "abandoned", "answered_in_target", "service_level" (0..1 | None),
                  "sl_target_percent", "sl_target_seconds"}]}  -- to FLOOR_GROUP, at most 1/s
     call_update {"call": summary}                    -- to FLOOR_GROUP
+    monitor {"call", "supervisor" (user id), "mode", "state" ("ringing" | "listening" |
+             "switching" | "ended"), "reason" ("" | calls.models.MonitorEnd value)}
+             -- to FLOOR_GROUP; `monitor` with another mode while listening changes mode
     error {"message"}                                -- to the reply_to channel only
 """
 
@@ -76,6 +82,8 @@ class Command(StrEnum):
     SET_AGENT_STATE = "set_agent_state"  # supervisor; "agent", "state", "reason"
     MOVE_CALL = "move_call"  # supervisor; "call", "queue"
     SYNC = "sync"  # any page: send me the current picture
+    MONITOR = "monitor"  # supervisor; "call", "mode" (listen/whisper/barge): ring my phone
+    STOP_MONITOR = "stop_monitor"  # supervisor; "call"
     PLACE_VIRTUAL_CALL = (
         "place_virtual_call"  # supervisor; "caller", "digits": [..] (virtual carrier only)
     )
@@ -94,6 +102,7 @@ class Event(StrEnum):
     QUEUE_STATS = "queue_stats"  # to the floor: per-queue figures
     CALL_UPDATE = "call_update"  # to the floor: a call in progress changed
     ERROR = "error"  # to one agent: a command was refused, with the reason
+    MONITOR = "monitor"  # to the floor: a supervisor's listening began, answered or ended
 
 
 def command(name: Command, /, *, user_id: int, reply_to: str | None = None, **fields) -> dict:

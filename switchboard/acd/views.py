@@ -11,7 +11,7 @@ from switchboard.acd import floor
 from switchboard.acd.models import AgentProfile, AgentStatus, BreakReason, Disposition, Queue
 from switchboard.acd.panels import panels_for
 from switchboard.calls.access import get_call_for_user
-from switchboard.calls.models import Call, Outcome
+from switchboard.calls.models import Call, MonitorEnd, Outcome
 from switchboard.contacts.actions import check_create_contact
 from switchboard.contacts.forms import ContactForm
 from switchboard.contacts.models import Activity
@@ -55,6 +55,13 @@ def _labels():
         "disconnected": _("Reconnecting…"),
         "hold": _("Hold"),
         "resume": _("Resume"),
+        "listen_ringing": _("Ringing your phone…"),
+        "monitoring": {
+            "listen": _("Listening"),
+            "whisper": _("Whispering to the agent"),
+            "barge": _("In the call with both"),
+        },
+        "listen_ended": dict(MonitorEnd.choices),
     }
 
 
@@ -228,5 +235,6 @@ def _floor_context(request):
         .order_by("arrived_at")[:200],
         "break_reasons": BreakReason.objects.all(),
         "can_manage": request.user.has_perm("acd.manage_floor"),
+        "can_monitor": request.user.has_perm("calls.monitor_call"),
         "labels": _labels(),
     }

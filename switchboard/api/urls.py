@@ -6,6 +6,7 @@ from switchboard.api.catalog import router as catalog_router
 from switchboard.api.contacts import router as contacts_router
 from switchboard.api.floor import router as floor_router
 from switchboard.api.kb import router as kb_router
+from switchboard.api.monitoring import router as monitoring_router
 from switchboard.api.orders import router as orders_router
 from switchboard.api.recordings import router as recordings_router
 from switchboard.api.scripts import router as scripts_router
@@ -31,3 +32,4 @@ api.add_router("/", recordings_router)
 api.add_router("/kb", kb_router)
 api.add_router("/scripts", scripts_router)
 api.add_router("/telephony", telephony_router)
+api.add_router("/", monitoring_router)

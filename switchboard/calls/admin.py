@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from switchboard.calls.models import Call, Recording, RecordingStatus
+from switchboard.calls.models import Call, CallMonitoring, Recording, RecordingStatus
 
 
 @admin.register(Call)
@@ -65,6 +65,35 @@ class RecordingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallMonitoring)
+class CallMonitoringAdmin(admin.ModelAdmin):
+    """Who listened to which call, and when: a log, read only."""
+
+    list_display = (
+        "requested_at",
+        "supervisor",
+        "call",
+        "mode",
+        "started_at",
+        "ended_at",
+        "end_reason",
+    )
+    list_filter = ("mode", "end_reason")
+    search_fields = ("call__id", "call__caller_number", "supervisor__username")
+    date_hierarchy = "requested_at"
+    raw_id_fields = ("call", "supervisor")
+    list_select_related = ("call", "supervisor")
 
     def has_add_permission(self, request):
         return False

@@ -6,3 +6,10 @@ class CallsConfig(AppConfig):
     name = "switchboard.calls"
     label = "calls"
     verbose_name = _("Calls")
+
+    def ready(self):
+        from switchboard.accounts.models import Role
+        from switchboard.accounts.roles import register_role_permissions
+
+        supervisor = ["calls.monitor_call", "calls.view_callmonitoring"]
+        register_role_permissions({Role.SUPERVISOR: supervisor, Role.ADMIN: supervisor})

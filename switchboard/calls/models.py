@@ -163,3 +163,55 @@ class Recording(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == RecordingStatus.READY and bool(self.file)
+
+
+class MonitorMode(models.TextChoices):
+    LISTEN = "listen", _("Listen")
+    WHISPER = "whisper", _("Whisper to the agent")
+    BARGE = "barge", _("Barge in")
+
+
+class MonitorEnd(models.TextChoices):
+    STOPPED = "stopped", _("Stopped by the supervisor")
+    SWITCHED = "switched", _("Changed to another mode")
+    HUNG_UP = "hung_up", _("The supervisor's phone hung up")
+    NO_ANSWER = "no_answer", _("The supervisor's phone did not answer")
+    CALL_ENDED = "call_ended", _("The call ended")
+    FAILED = "failed", _("The audio could not be set up")
+
+
+class CallMonitoring(models.Model):
+    """A supervisor listened to a live call from their own phone (or whispered to the agent,
+    or barged in), or tried to: who, which call, how, when. Written by the engine; never
+    edited by hand."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="monitorings", verbose_name=_("call")
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supervisor"),
+    )
+    mode = models.CharField(
+        _("mode"), max_length=10, choices=MonitorMode.choices, default=MonitorMode.LISTEN
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(
+        _("listening from"), null=True, blank=True, help_text=_("When their phone answered.")
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("how it ended"), max_length=12, choices=MonitorEnd.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("call monitoring")
+        verbose_name_plural = _("call monitorings")
+        permissions = [("monitor_call", _("Can listen to live calls from their own phone"))]
+        indexes = [models.Index(fields=["supervisor", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor_id} → {self.call_id} ({self.mode})"

@@ -334,6 +334,7 @@ class Commands:
             for live in self.calls.values()
         ]
         messages.append(self.queue_stats_payload())
+        messages += self.monitor_payloads()
         self.put(Effect(channels=[(reply_to, m) for m in messages]))
 
     def state_payload(self, user: int) -> dict:

@@ -28,6 +28,7 @@ from . import interface as tel
 from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
+from ._monitor import Monitoring
 from ._outbound import Outbound
 from ._outbox import Effect, Outbox
 from ._recording import Recordings
@@ -36,7 +37,7 @@ from .setup import FloorSetup
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Outbound, Decisions, Commands, Recordings):
+class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -63,6 +64,7 @@ class Engine(Outbound, Decisions, Commands, Recordings):
         self.dialing: dict[str, float] = {}  # outbound call -> when it stops ringing
         self.wrapping: dict[int, tuple[str, float]] = {}  # agent -> (last call, ended, mono)
         self.states: dict[int, str] = {}  # agent -> last state told to pages
+        self.monitoring: dict = {}  # supervisors listening: _monitor.py
         self.queue_names = {code: q.name_en for code, q in setup.queues.items()}
         self._stats_at = 0.0
         self._last_stats: list | None = None
@@ -316,4 +318,6 @@ _TELEPHONY = {
     tel.AgentAnswered: Engine._agent_answered,
     tel.AgentHungUp: Engine._agent_hung_up,
     tel.RecordingSaved: Engine.recording_saved,
+    tel.MonitorStarted: Engine._monitor_started,
+    tel.MonitorEnded: Engine._monitor_ended,
 }

@@ -97,6 +97,27 @@ class RecordingSaved:
     caller_port: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MonitorStarted:
+    """The supervisor's phone answered: they now hear the call (`mode` "listen"), and are
+    heard by the agent ("whisper") or by both ("barge")."""
+
+    call: str
+    supervisor: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorEnded:
+    """The supervisor's leg is over; the call goes on (or has just ended). `reason`:
+    "stopped" (stop_monitor), "hung_up" (their phone), "no_answer" (refused or not
+    answered), "call_ended", "failed" (media could not be set up)."""
+
+    call: str
+    supervisor: str
+    reason: str
+
+
 TelephonyEvent = (
     CallArrived
     | Answered
@@ -107,6 +128,8 @@ TelephonyEvent = (
     | CallerHungUp
     | CallFailed
     | RecordingSaved
+    | MonitorStarted
+    | MonitorEnded
 )
 Emit = Callable[[TelephonyEvent], None]
 
@@ -188,3 +211,18 @@ class Telephony(abc.ABC):
         """Whether `ring_agent` would ring a real phone for the agent now (a registered SIP
         phone); without one the agent talks through the browser desk."""
         return False
+
+    # -- supervisor's monitoring (optional: a network that cannot says so) -----------------
+
+    def monitor(self, call: str, supervisor: str, mode: str) -> str | None:
+        """Ring the supervisor's own phone with the connected call `call`. `mode`: "listen"
+        (they hear caller and agent, nobody hears them), "whisper" (the agent hears them
+        too, the caller does not), "barge" (everybody hears everybody). Returns None when
+        under way (then
+        MonitorStarted or MonitorEnded), else why not, at once: "unsupported" (this network
+        cannot), "mode" (this mode cannot), "not_connected", "no_phone", "already"."""
+        return "unsupported"
+
+    def stop_monitor(self, call: str, supervisor: str) -> None:
+        """End the supervisor's leg (then MonitorEnded "stopped"); the call goes on."""
+        return None  # nothing to end where monitor() is unsupported

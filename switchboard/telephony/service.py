@@ -68,11 +68,13 @@ def _prepare(engine_id: str):
     from django.db import connection
 
     from switchboard.calls.actions import do_close_interrupted_calls, do_reset_agent_statuses
+    from switchboard.calls.monitoring import do_close_stale_monitorings
 
     from .setup import load_setup
 
     try:
         interrupted = do_close_interrupted_calls(engine_id)
+        do_close_stale_monitorings()
         do_reset_agent_statuses()
         return load_setup(), interrupted
     finally:

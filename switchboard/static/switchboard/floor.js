@@ -5,6 +5,10 @@
   if (!root) return;
   const labels = JSON.parse(document.getElementById("floor-labels").textContent);
   const manage = root.dataset.manage === "true";
+  const monitorAllowed = root.dataset.monitor === "true";
+  const me = Number(root.dataset.me);
+  const listening = {}; // call id -> {state: "ringing" | "listening", mode}: this supervisor's own phone
+  const ended = {}; // call id -> why the last listening ended (shown until the next)
   let socket = null;
 
   const fmt = (seconds) => {
@@ -77,7 +81,7 @@
     if (!row) {
       row = document.createElement("tr");
       row.dataset.call = call.id;
-      row.innerHTML = '<td data-field="caller"></td><td data-field="queue"></td><td data-field="state"></td><td data-field="agent"></td><td data-field="since"></td>' + (manage ? '<td class="row-actions"></td>' : "");
+      row.innerHTML = '<td data-field="caller"></td><td data-field="queue"></td><td data-field="state"></td><td data-field="agent"></td><td data-field="since"></td>' + (manage ? '<td class="row-actions"></td>' : "") + (monitorAllowed ? '<td class="listen-actions"></td>' : "");
       table.appendChild(row);
       if (manage) {
         const cell = row.querySelector(".row-actions");
@@ -87,7 +91,16 @@
         cell.querySelector("label").htmlFor = select.id;
         cell.querySelector("button").addEventListener("click", () => send("move_call", { call: call.id, queue: select.value }));
       }
+      if (monitorAllowed) {
+        const cell = row.querySelector(".listen-actions");
+        cell.appendChild(document.getElementById("listen-actions").content.cloneNode(true));
+        cell.querySelectorAll('[data-role="monitor"]').forEach((button) => {
+          button.addEventListener("click", () => send("monitor", { call: call.id, mode: button.dataset.mode }));
+        });
+        cell.querySelector('[data-role="stop-monitor"]').addEventListener("click", () => send("stop_monitor", { call: call.id }));
+      }
     }
+    row.dataset.state = call.state;
     setField(row, "caller", call.direction === "outbound" ? "→ " + call.dialed_number : call.caller_number);
     setField(row, "queue", call.queue_name || call.queue || "");
     setField(row, "state", labels.call_states[call.state] || call.state);
@@ -96,12 +109,42 @@
     row.querySelector('[data-field="since"]').dataset.since = call.since || new Date().toISOString();
     const actions = row.querySelector(".row-actions");
     if (actions) actions.hidden = call.state !== "waiting";
+    paintListen(row);
+  }
+
+  // Listen / Whisper / Barge in: rings the supervisor's own registered phone with the call.
+  function paintListen(row) {
+    const cell = row.querySelector(".listen-actions");
+    if (!cell) return;
+    const id = row.dataset.call, mine = listening[id];
+    const connected = ["talking", "held"].includes(row.dataset.state);
+    // On the call: the other modes stay offered (no new ring); ringing or switching: none.
+    cell.querySelectorAll('[data-role="monitor"]').forEach((button) => {
+      button.hidden = !connected || (mine ? mine.state !== "listening" || mine.mode === button.dataset.mode : false);
+    });
+    cell.querySelector('[data-role="stop-monitor"]').hidden = !mine;
+    const status = !mine ? (ended[id] || "") : mine.state === "ringing" ? labels.listen_ringing : (labels.monitoring[mine.mode] || "");
+    cell.querySelector('[data-role="listen-state"]').textContent = status;
+  }
+
+  function monitorUpdate(msg) {
+    if (msg.supervisor !== me) return;
+    if (msg.state === "ended") {
+      delete listening[msg.call];
+      ended[msg.call] = ["no_answer", "failed"].includes(msg.reason) ? (labels.listen_ended[msg.reason] || "") : "";
+    } else {
+      listening[msg.call] = { state: msg.state, mode: msg.mode };
+      delete ended[msg.call];
+    }
+    const row = document.querySelector('#call-table tr[data-call="' + CSS.escape(msg.call) + '"]');
+    if (row) paintListen(row);
   }
 
   const handlers = {
     queue_stats: queueStats,
     agent_state: agentState,
     call_update: callUpdate,
+    monitor: monitorUpdate,
     error: (m) => { const el = document.getElementById("floor-error"); if (el) { el.textContent = m.message; el.hidden = false; } },
   };
 

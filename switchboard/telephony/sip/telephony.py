@@ -43,6 +43,7 @@ from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
 from .dtmf import digit_from_rtpengine
 from .limits import RateLimiter
+from .monitor import Monitors
 from .outbound import OutboundSide
 from .recording import SipRecording
 from .sdp import placeholder_answer
@@ -86,6 +87,7 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         self._registrations = Registrations()
         self._trunk_registrations = TrunkRegistrations()
         self._registration_waiters: dict[str, list[asyncio.Future]] = {}
+        self._monitors = Monitors(self)  # supervisors listening (sip/monitor.py)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         self._thread = None
         for call in self._calls.values():
             call.cancel_timers()
+        self._monitors.close()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -241,6 +244,7 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         call.end()
         self._calls.pop(call.id, None)
         self._send(CallerHungUp(call.id))
+        self._monitors.call_ended(call.id)
         self._spawn(self._release_media(call))
 
     def _digit(self, call: SipCall, digit: str) -> None:
@@ -302,6 +306,7 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         ED2.callFromThread(self._sippy_hang_up, call, connected)
         self._spawn(self._release_media(call))
         self._send(CallFailed(call.id, reason))
+        self._monitors.call_ended(call.id)
 
     async def _release_media(self, call: SipCall) -> None:
         try:
@@ -421,3 +426,10 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         self._calls.pop(c.id, None)
         ED2.callFromThread(self._sippy_hang_up, c, connected)
         self._spawn(self._release_media(c))
+        self._monitors.call_ended(c.id)
+
+    def monitor(self, call: str, supervisor: str, mode: str) -> str | None:
+        return self._monitors.monitor(call, supervisor, mode)
+
+    def stop_monitor(self, call: str, supervisor: str) -> None:
+        self._monitors.stop(call, supervisor)

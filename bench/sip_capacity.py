@@ -58,6 +58,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._scratch import run_on_scratch_postgres  # noqa: E402
+
 BRIDGED_NUMBER = "+8809610000001"  # no menu: straight into the agents' queue
 IVR_NUMBER = "+8809610000002"  # the menu, then a queue nobody serves
 PASSWORD = "bench-secret"
@@ -155,7 +157,7 @@ def make_prompts(folder: Path) -> None:
 
 
 def engine_child(args: argparse.Namespace) -> None:
-    """Run the engine on SIP until SIGTERM; write a status line a second to `--status`."""
+    """Run the engine on SIP until SIGTERM; write a status line a second to the file the spec names."""
     import faulthandler
 
     import django
@@ -563,11 +565,26 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=10.0, help="seconds each step holds")
     parser.add_argument("--ivr", type=int, default=150, help="callers held in the IVR/queue")
     parser.add_argument("--quick", action="store_true", help="steps 50,100; 60 IVR callers")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="the database on a scratch PostgreSQL (TEST_DATABASE_URL), dropped afterwards",
+    )
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--engine-child", help=argparse.SUPPRESS)
-    parser.add_argument("--status", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine_child:
         engine_child(args)
+        return
+    if args.postgres:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            raise SystemExit("--postgres needs TEST_DATABASE_URL (postgresql://.../any_db)")
+        argv = [a for a in sys.argv[1:] if a != "--postgres"]
+        result = run_on_scratch_postgres(url, __file__, argv, prefix="switchboard_sip_bench")
+        if result is None:
+            raise SystemExit(1)
+        print(json.dumps(result))
         return
     if args.quick:
         args.steps, args.ivr, args.hold = "50,100", 60, 6.0
@@ -586,6 +603,7 @@ def main() -> None:
     finally:
         bench.stop_all()
     load_after = os.getloadavg()
+    result["database"] = args.backend
     result["load_avg"] = [round(load_before[0], 2), round(load_after[0], 2)]
     print(f"logs in {folder}")
     print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
@@ -597,7 +615,11 @@ def run(bench: Bench, steps: list[int]) -> dict:
     agents = math.ceil(max(steps) * 1.1) + 5
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
-        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DATABASE_URL": (
+            os.environ["DATABASE_URL"]  # a scratch database made by bench/_scratch.py
+            if args.backend == "postgres"
+            else f"sqlite:///{folder / 'bench.sqlite3'}"
+        ),
         "SWITCHBOARD_VAR_DIR": str(folder),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONPATH": str(ROOT),

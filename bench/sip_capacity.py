@@ -217,7 +217,34 @@ def engine_child(args: argparse.Namespace) -> None:
         finally:
             await engine.stop()
 
-    asyncio.run(main())
+    if not spec.get("profile"):
+        asyncio.run(main())
+        return
+    # --profile: cProfile in the engine's loop thread and in the sippy thread, one file each.
+    import cProfile
+
+    from switchboard.telephony.sip import stack
+
+    folder = Path(spec["profile"])
+    sippy_main = stack.SippySide._sippy_main
+
+    def profiled_sippy_main(self, ready) -> None:
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            sippy_main(self, ready)
+        finally:
+            profile.disable()
+            profile.dump_stats(folder / "sippy-thread.prof")
+
+    stack.SippySide._sippy_main = profiled_sippy_main
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        asyncio.run(main())
+    finally:
+        profile.disable()
+        profile.dump_stats(folder / "engine-loop.prof")
 
 
 # -- SIPp scenarios ------------------------------------------------------------------------
@@ -570,6 +597,9 @@ def main() -> None:
         action="store_true",
         help="the database on a scratch PostgreSQL (TEST_DATABASE_URL), dropped afterwards",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the engine (both threads); slower"
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--engine-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -657,6 +687,7 @@ def run(bench: Bench, steps: list[int]) -> dict:
         "dtmf_port": dtmf_port,
         "prompts": str(folder / "prompts"),
         "status": str(status),
+        "profile": str(folder) if args.profile else "",
     }
     # Its output goes to a file: sippy prints warnings to stdout, and a pipe nobody reads
     # would fill up and stop the sippy thread.
@@ -733,6 +764,14 @@ def run(bench: Bench, steps: list[int]) -> dict:
 
     from switchboard.calls.models import Call
 
+    if args.profile:
+        import pstats
+
+        for name in ("engine-loop", "sippy-thread"):
+            path = folder / f"{name}.prof"
+            if path.exists():
+                print(f"-- profile of the {name} (own time, top 15):")
+                pstats.Stats(str(path)).sort_stats("tottime").print_stats(15)
     outcomes = dict(Call.objects.values_list("outcome").annotate(n=Count("id")))
     open_rows = Call.objects.filter(ended_at__isnull=True).count()
     print(f"Call records: {outcomes}, still open {open_rows}")
@@ -741,9 +780,13 @@ def run(bench: Bench, steps: list[int]) -> dict:
     best = max(held, key=lambda r: r["bridged_median"]) if held else results[0]
     cores, ghz = core_ghz()
     per_ghz = best["bridged_median"] / (cores * ghz)
+    per_used_ghz = best["bridged_median"] / max(1e-9, best["cores_busy"] * ghz)
     print(
         f"held {best['bridged_median']} bridged calls on {cores} cores at {ghz:.2f} GHz: "
-        f"{per_ghz:.0f} calls per GHz (Asterisk anchor: about {ASTERISK_CALLS_PER_GHZ})"
+        f"{per_ghz:.0f} calls per GHz of the machine (SIPp's callers and phones included); "
+        f"the engine and rtpengine kept {best['cores_busy']:.2f} cores busy holding them: "
+        f"{per_used_ghz:.0f} calls per GHz they used (Asterisk anchor: about "
+        f"{ASTERISK_CALLS_PER_GHZ})"
     )
     return {
         "max_concurrent": best["bridged_median"],
@@ -754,6 +797,7 @@ def run(bench: Bench, steps: list[int]) -> dict:
         "ivr_concurrent": ivr["hearing"],
         "ivr_failed": ivr["failed"],
         "calls_per_ghz": round(per_ghz, 1),
+        "calls_per_used_ghz": round(per_used_ghz, 1),
         "asterisk_calls_per_ghz": ASTERISK_CALLS_PER_GHZ,
         "steps": [
             {
@@ -786,8 +830,10 @@ def bridged_step(
     ramp = args.call_seconds / 1.1 + 1.5
     time.sleep(ramp)
     packets0, w0 = relayed_packets(ng_port), time.time()
+    held0 = cpu_seconds(engine_pid) + cpu_seconds(rtpengine_pid)
     time.sleep(max(1.0, args.hold - 1.5))
     packets1, w1 = relayed_packets(ng_port), time.time()
+    held1 = cpu_seconds(engine_pid) + cpu_seconds(rtpengine_pid)
     process.wait()
     cpu1 = (cpu_seconds(engine_pid), cpu_seconds(rtpengine_pid))
     # Let the engine write the last records before the next step.
@@ -811,6 +857,8 @@ def bridged_step(
         "setups_per_s": setups,
         "setup_ms": sipp_ms(last.get("ResponseTimesetup(C)", "0:0:0:0")),
         "pps_per_call": (packets1 - packets0) / (w1 - w0) / max(1, bridged_median),
+        # Cores the engine and rtpengine kept busy while the calls were held.
+        "cores_busy": (held1 - held0) / (w1 - w0),
         "engine_ms_per_call": 1000 * (cpu1[0] - cpu0[0]) / max(1, succeeded),
         "rtpengine_ms_per_call": 1000 * (cpu1[1] - cpu0[1]) / max(1, succeeded),
         "sipp_exit": process.returncode,

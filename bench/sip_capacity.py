@@ -2,35 +2,41 @@
 
 Run from the repository root (needs the Debian packages sip-tester, rtpengine-daemon, sox):
 
-    python bench/sip_capacity.py            # about 3 minutes
-    python bench/sip_capacity.py --quick    # under a minute, small steps
+    python bench/sip_capacity.py               # about 3 minutes, SQLite
+    python bench/sip_capacity.py --quick       # under a minute, small steps
+    python bench/sip_capacity.py --postgres    # on a scratch PostgreSQL (TEST_DATABASE_URL)
+    python bench/sip_capacity.py --profile     # cProfile of the engine's two threads
 
 Everything runs on this machine, on loopback:
-- a scratch SQLite database with one queue (wrap-up 0, 60 s ring time), N agents with a SIP
-  extension each, and a menu on a second number whose default queue nobody can serve;
+- a scratch database (SQLite in a temporary folder, or PostgreSQL made and dropped by
+  bench/_scratch.py) with one queue (wrap-up 0, 60 s ring time), N agents with a SIP
+  extension each, and a menu on a second number with an option for a queue nobody serves;
 - rtpengine in userspace (`--table=-1`), its own port range;
 - the engine with `SipTelephony` in a child process (this script with `--engine-child`): the
   same code `switchboard engine` runs, on the in-memory channel layer; all agents go
-  available through engine commands, as a desk's would;
-- ONE SIPp UAS process is every operator's phone: a register scenario with an injection CSV
+  available through engine commands, as a desk's would; the phone's answer is the accept;
+- ONE SIPp process is every operator's phone: a register scenario with an injection CSV
   registers all N extensions (digest auth) from one port, then a UAS on that same port
   answers every INVITE (180, 200 with PCMA) and echoes the RTP back (`-rtp_echo`);
 - SIPp callers, `uac_pcap`-like: INVITE with PCMA, then SIPp's `g711a.pcap` played for the
   whole call (repeated), BYE after `--call-seconds`.
 
-Stepping up: each step holds `C` concurrent callers (`-l C`, rate C / call length, so the
-steady state is C calls in progress and C / length setups a second) for `--hold` seconds.
-Per step: calls failed (SIPp's count of calls that did not run their scenario to the end,
-over calls placed), the bridged calls the engine held (state `talking`, sampled each second,
-median over the hold window), setups a second, rtpengine's relayed packet rate per bridged
-call (both directions: about 2 x 33 packets/s with SIPp's 30 ms pcap), and CPU per call from
-/proc: the engine process (all its threads: sippy, asyncio, the database writes) and
-rtpengine, separately. Stepping stops at the first step over 0.1% failed.
+Stepping up: each step holds `C` concurrent callers (`-l C`, rate 1.1 C / call length, so
+the steady state is C calls in progress and C / length setups a second) for `--hold`
+seconds. Per step: calls failed (SIPp's count of calls that did not run their scenario to
+the end, over calls placed), the bridged calls the engine held (state `talking`, sampled
+each second, median over the hold window), setups a second, SIPp's mean INVITE -> 200 time,
+rtpengine's relayed packet rate per bridged call (both directions: about 2 x 33 packets/s
+with SIPp's 30 ms pcap), and CPU from /proc: the engine process (all its threads: sippy,
+asyncio, the database writes) and rtpengine, each per call, and the cores both kept busy
+while the calls were held (for calls per GHz). Stepping stops at the first step over 0.1%
+failed.
 
-Then the IVR step: `--ivr` callers to the menu's number press nothing; they hear the greeting,
-the language question, the menu, and end in the queue nobody serves, hearing its music. Their
-SDP points at a socket of this script, which counts, over two seconds in the hold window, the
-distinct rtpengine ports sending audio to it: callers actually hearing a prompt or music.
+Then the IVR step: `--ivr` callers dial the menu's number and type 9 ahead (SIP INFO); they
+hear the greeting and the menu, then wait in the queue nobody serves, hearing its music.
+Their SDP points at a socket of this script, which counts, over three seconds in the hold
+window, the distinct rtpengine ports sending audio to it: callers actually hearing a prompt
+or music.
 
 The load average is printed: other work on the machine makes the figures noisy. The last line
 printed is one JSON object.

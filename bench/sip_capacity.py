@@ -757,7 +757,7 @@ def run(bench: Bench, steps: list[int]) -> dict:
         )
         if result["failed_pct"] > 0.1:
             break
-    ivr = ivr_step(bench, target, args.ivr, engine.pid, status)
+    ivr = ivr_step(bench, target, args.ivr, status)
     print(
         f"IVR/queue: {ivr['held']} callers held ({ivr['failed']} failed), "
         f"{ivr['hearing']} hearing prompts or music ({ivr['packets_per_s']:.0f} pkt/s to them), "
@@ -880,7 +880,7 @@ def _creation_seconds(rows: list[dict]) -> float:
     return max(1, last - first + 1)
 
 
-def ivr_step(bench: Bench, target, callers: int, engine_pid: int, status: Path) -> dict:
+def ivr_step(bench: Bench, target, callers: int, status: Path) -> dict:
     """`callers` stay in the menu and the queue nobody serves; count those hearing audio."""
     args = bench.args
     listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -80,6 +80,7 @@ class CallOut(Schema):
     ended_at: datetime | None
     wait_seconds: float | None
     talk_seconds: float | None
+    hold_seconds: float | None = Field(description="The part of the talk time on hold.")
     wrapup_seconds: float | None
     offers: int
     outcome: Outcome

@@ -224,7 +224,13 @@ class Commands:
     async def _cmd_hold(self, message: dict, user) -> None:
         live = self.my_call(message, user, "talking", "held")
         on = bool(message.get("on"))
+        if on == (live.state == "held"):
+            return  # already so: the network is not asked twice
         self.tel.hold(live.id, on)
+        if on:
+            live.held_at = self.clock.mono()
+        else:
+            live.end_hold(self.clock.mono())
         live.move("held" if on else "talking")
         self.put(Effect(groups=[self.floor_update(live)]))
 
@@ -253,6 +259,7 @@ class Commands:
         )
         live.talk_total += now - (live.answered or now)
         live.answered = None
+        live.end_hold(now)
         live.transferring = True
         self.wrapping[user] = (live.id, now)
         try:
@@ -273,12 +280,15 @@ class Commands:
             "transfer_chain": list(live.transfer_chain),
             "talk_seconds": round(live.talk_total, 3),
         }
+        if live.hold_total:
+            fields["hold_seconds"] = round(live.hold_total, 3)
         self.put(
             Effect(
                 db=lambda: do_update_call(live.id, **fields),
                 groups=[(floor.agent_group(user), ended), self.floor_update(live)],
             )
         )
+        self.tel.stop_ringing(live.id, str(user))  # the first agent's phone leg ends (BYE)
         self.tel.play_music(live.id)
         self.route(
             RouterCallArrived(self.clock.mono(), live.id, target, skills=self.language_skills(live))

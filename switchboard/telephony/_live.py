@@ -40,10 +40,17 @@ class LiveCall:
     queued: float | None = None
     answered: float | None = None
     talk_total: float = 0.0
+    held_at: float | None = None  # monotonic, while on hold
+    hold_total: float = 0.0  # part of the talk time the caller spent on hold
     transfer_chain: list[dict] = field(default_factory=list)
     difficult: bool = False
     transferring: bool = False
     in_router: bool = False
+
+    def end_hold(self, now: float) -> None:
+        if self.held_at is not None:
+            self.hold_total += now - self.held_at
+            self.held_at = None
 
     def move(self, state: str) -> None:
         self.state = state

@@ -260,8 +260,11 @@ class Engine(Decisions, Commands):
         if live.answered is not None:
             live.talk_total += now - live.answered
             live.answered = None
+        live.end_hold(now)
         if live.talk_total:
             fields["talk_seconds"] = round(live.talk_total, 3)
+        if live.hold_total:
+            fields["hold_seconds"] = round(live.hold_total, 3)
         elif live.queued is not None:
             fields["wait_seconds"] = round(now - live.queued, 3)
         self.calls.pop(live.id, None)

@@ -39,6 +39,8 @@ class SipCall:
     digit_timeout: float = 0.0
     leg: AgentLeg | None = None
     media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
+    held: bool = False  # on hold (sip/hold.py): media blocked both ways, music to the caller
+    media_task: asyncio.Task | None = None  # the last hold/unhold/music work, in order
 
     def end(self) -> None:
         self.state = "gone"

@@ -42,6 +42,7 @@ from .auth import Binding, DigestAuth, Registrations
 from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
 from .dtmf import digit_from_rtpengine
+from .hold import HoldSide
 from .limits import RateLimiter
 from .sdp import placeholder_answer
 from .stack import SippySide
@@ -63,7 +64,7 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(SippySide, Telephony):
+class SipTelephony(HoldSide, SippySide, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -125,10 +126,11 @@ class SipTelephony(SippySide, Telephony):
     def _send(self, event) -> None:
         self._emit(event)
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro) -> asyncio.Task:
         task = self._loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        return task
 
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
@@ -346,12 +348,6 @@ class SipTelephony(SippySide, Telephony):
                 c.prompt_timer = None
             self._spawn(self._play(c, prompt, language, None))
 
-    def play_music(self, call: str) -> None:
-        c = self._live(call)
-        if c is not None:
-            c.cancel_timers()
-            self._spawn(self._play(c, "music", "", 1000))
-
     def collect_digits(self, call: str, max_digits: int, timeout: float) -> None:
         c = self._live(call)
         if c is None:
@@ -395,13 +391,6 @@ class SipTelephony(SippySide, Telephony):
             log.info("bridge of call %s to %s: no answered SIP phone", call, agent)
             return
         self._spawn(self._bridge(c, c.leg))
-
-    def hold(self, call: str, on: bool) -> None:
-        c = self._live(call)
-        if c is not None and on:
-            self.play_music(call)
-        elif c is not None:
-            self._spawn(self._media.stop_media(c.id, c.from_tag))
 
     def transfer(self, call: str, destination: str) -> None:
         log.error("transfer of call %s to %s: not built yet", call, destination)

@@ -41,10 +41,15 @@ class SipCall:
     media_ready: asyncio.Future | None = None  # done once rtpengine holds the caller's leg
     held: bool = False  # on hold (sip/hold.py): media blocked both ways, music to the caller
     media_task: asyncio.Task | None = None  # the last hold/unhold/music work, in order
+    acked: bool = False  # the caller ACKed our 200 (sip/dialog.py)
+    ack_timer: asyncio.TimerHandle | None = None
 
     def end(self) -> None:
         self.state = "gone"
         self.cancel_timers()
+        if self.ack_timer is not None:
+            self.ack_timer.cancel()
+            self.ack_timer = None
         if self.media_ready is not None and not self.media_ready.done():
             self.media_ready.set_result(False)  # commands waiting for the media give up
 

@@ -95,6 +95,8 @@ class SipConfig:
     # INVITEs and REGISTERs per source address: a token bucket (then 503).
     requests_per_second: float = 50.0
     request_burst: int = 100
+    # Seconds to wait for the caller's ACK of our 200 before hanging up (RFC 3261: 64*T1).
+    ack_timeout: float = 32.0
 
     @classmethod
     def from_settings(cls) -> SipConfig:

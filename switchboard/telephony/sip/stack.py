@@ -23,6 +23,7 @@ from sippy.CCEvents import (
     CCEventInfo,
     CCEventRing,
     CCEventTry,
+    CCEventUpdate,
 )
 from sippy.Core.EventDispatcher import ED2
 from sippy.MsgBody import MsgBody
@@ -180,6 +181,11 @@ class SippySide:
                 digit = digit_from_info(body.getType(), str(body))
                 if digit is not None:
                     self._to_engine(self._digit, call, digit)
+        elif isinstance(event, CCEventConnect):  # the caller's ACK of our 200
+            self._to_engine(self._acked, call)
+        elif isinstance(event, CCEventUpdate):  # a re-INVITE: sip/dialog.py
+            body = event.getData()
+            self._to_engine(self._reoffered, call, str(body) if body is not None else "")
         else:
             log.debug("call %s: %s not handled yet", call.id, event)
 
@@ -188,6 +194,15 @@ class SippySide:
             return  # the caller hung up while rtpengine answered
         call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._to_engine(self._answered, call)
+
+    def _sippy_update_answer(self, call: SipCall, sdp: str | None) -> None:
+        """Our answer to the caller's re-INVITE: 200 with `sdp`, or 488 when None."""
+        if call.state == "gone" or call.ua is None:
+            return
+        if sdp is None:
+            call.ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+        else:
+            call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
 
     def _sippy_hang_up(self, call: SipCall, connected: bool) -> None:
         if call.leg is not None and call.leg.ua is not None:

@@ -41,6 +41,7 @@ from ..media import MediaClient, MediaError
 from .auth import Binding, DigestAuth, Registrations
 from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
+from .dialog import DialogSide
 from .dtmf import digit_from_rtpengine
 from .hold import HoldSide
 from .limits import RateLimiter
@@ -64,7 +65,7 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(HoldSide, SippySide, Telephony):
+class SipTelephony(HoldSide, DialogSide, SippySide, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -147,6 +148,7 @@ class SipTelephony(HoldSide, SippySide, Telephony):
     def _answered(self, call: SipCall) -> None:
         if call.state == "answering":
             call.state = "answered"
+            self._await_ack(call)
             self._send(Answered(call.id))
 
     def _registered(self, extension: str, target, granted: int) -> None:

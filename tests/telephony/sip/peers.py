@@ -88,6 +88,7 @@ REINVITE = """
       To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
       Call-ID: [call_id]
       CSeq: 3 ACK
+      X-Our-Answer: [$3]
       Max-Forwards: 70
       Content-Length: 0
 

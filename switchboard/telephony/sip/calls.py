@@ -22,6 +22,8 @@ class AgentLeg:
     state: str = "ringing"  # ringing, answered, bridged, gone
     sdp: str = ""  # the phone's answer
     rang: asyncio.Future | None = None  # done when the phone says it rings (180)
+    auto_answer: bool = False  # ring with auto-answer headers (sip/desk.py)
+    bridge_on_answer: bool = False  # the desk accepted already: bridge when it answers
 
 
 @dataclass(eq=False)

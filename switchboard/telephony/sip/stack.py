@@ -35,6 +35,7 @@ from sippy.UA import UA
 
 from .auth import Binding
 from .calls import AgentLeg, SipCall, SipError
+from .desk import auto_answer_headers
 from .dtmf import digit_from_info
 from .sdp import normalise_number
 
@@ -148,7 +149,13 @@ class SippySide:
             event_cb=partial(self._leg_event, call, leg),
             nh_address=(binding.host, binding.port),
         )
-        leg.ua.recvEvent(CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller)))
+        event = CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller))
+        if leg.auto_answer:  # the desk accepted: sip/desk.py
+            event.extra_headers = tuple(
+                SipHeader(name=name, bodys=value)
+                for name, value in auto_answer_headers(self.config.host)
+            )
+        leg.ua.recvEvent(event)
 
     def _leg_event(self, call: SipCall, leg: AgentLeg, event, ua) -> None:
         """What the operator's phone did (sippy thread)."""

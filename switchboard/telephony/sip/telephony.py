@@ -41,6 +41,7 @@ from ..media import MediaClient, MediaError
 from .auth import Binding, DigestAuth, Registrations
 from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
+from .desk import DeskSide
 from .dialog import DialogSide
 from .dtmf import digit_from_rtpengine
 from .hold import HoldSide
@@ -65,7 +66,7 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(HoldSide, DialogSide, SippySide, Telephony):
+class SipTelephony(HoldSide, DialogSide, DeskSide, SippySide, Telephony):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -201,7 +202,8 @@ class SipTelephony(HoldSide, DialogSide, SippySide, Telephony):
             return
         leg.state = "answered"
         leg.sdp = sdp
-        self._send(AgentAnswered(call.id, leg.agent))
+        if not self._answered_after_accept(call, leg):
+            self._send(AgentAnswered(call.id, leg.agent))
 
     def _agent_gone(self, call: SipCall, leg: AgentLeg, data) -> None:
         was = leg.state
@@ -383,16 +385,6 @@ class SipTelephony(HoldSide, DialogSide, SippySide, Telephony):
         leg, c.leg = c.leg, None
         leg.state = "gone"
         ED2.callFromThread(self._sippy_drop_leg, leg)
-
-    def bridge(self, call: str, agent: str) -> None:
-        c = self._live(call)
-        if c is None:
-            return
-        if c.leg is None or c.leg.agent != agent or c.leg.state != "answered":
-            # A browser desk without a SIP phone: nothing to connect on our side yet.
-            log.info("bridge of call %s to %s: no answered SIP phone", call, agent)
-            return
-        self._spawn(self._bridge(c, c.leg))
 
     def transfer(self, call: str, destination: str) -> None:
         log.error("transfer of call %s to %s: not built yet", call, destination)

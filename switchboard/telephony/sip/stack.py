@@ -51,6 +51,9 @@ class SippySide:
 
     def _sippy_main(self, ready: asyncio.Future) -> None:
         loop = self._loop
+        # ED2 remembers the thread that imported sippy and warns (with a stack dump) on every
+        # timer started elsewhere: this thread is the only one that touches sippy.
+        ED2.my_ident = threading.get_ident()
         try:
             # sippy writes its own Contact headers from SipConf: process-wide, like ED2.
             SipConf.my_address = self.config.host
@@ -68,9 +71,6 @@ class SippySide:
             loop.call_soon_threadsafe(ready.set_exception, SipError(f"SIP did not start: {exc}"))
             return
         loop.call_soon_threadsafe(ready.set_result, None)
-        # ED2 remembers the thread that imported sippy and warns (with a stack dump) on every
-        # timer started elsewhere: this thread is the only one that touches sippy.
-        ED2.my_ident = threading.get_ident()
         ED2.loop()
 
     def _sippy_stop(self) -> None:

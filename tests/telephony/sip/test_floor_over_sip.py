@@ -11,6 +11,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer
 
 from switchboard.acd.floor import Command, Event
+from switchboard.acd.models import Queue
 from switchboard.calls.models import Call, Outcome
 from switchboard.telephony.bots import LayerDesk
 from switchboard.telephony.engine import Engine
@@ -23,6 +24,7 @@ from .conftest import (
     carrier_call,
     free_port,
     need,
+    phone_answers,
     phone_register,
     phone_rings_unanswered,
 )
@@ -100,6 +102,9 @@ def run_sip_floor(config: SipConfig, sipp, scenario):
             return result
         finally:
             for task in floor.tasks:
+                finished = task.done() and not task.cancelled() and task.exception() is None
+                if finished and task.result().returncode:  # shown when the scenario failed
+                    print(task.result().stdout[-3000:])
                 task.cancel()
             await engine.stop()
 
@@ -173,3 +178,141 @@ def test_accept_on_the_desk_while_the_phone_rings_connects_the_phone_and_hang_up
     assert (record.outcome, record.agent) == (Outcome.ANSWERED, rahim)
     assert record.answered_at is not None and record.ended_at is not None
     assert record.offers == 1
+
+
+def test_a_transfer_to_another_queue_drops_the_first_phone_and_rings_the_next_operators_phone(
+    rahim, karim, nasreen, config, sipp
+):
+    async def scenario(floor):
+        first = await floor.desk(rahim)
+        second = await floor.desk(karim, available=False)
+        first_phone = await floor.phone("101", phone_answers_until_bye("101"))
+        second_phone = await floor.phone("102", phone_answers_until_bye("102"))
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, we_hang_up=True))
+        offer = await first.wait_for(Event.OFFER)
+        call = offer["call"]["id"]
+        await first.wait_for(Event.CONNECTED)  # Rahim's phone answered
+        await second.send(Command.GO_AVAILABLE)  # Karim takes complaints
+        await second.wait_for(Event.AGENT_STATE, state="available")
+        await first.send(Command.TRANSFER, call=call, queue="complaints")
+        ended = await first.wait_for(Event.CALL_ENDED)
+        await succeeded(first_phone)  # our BYE to Rahim's phone
+        await second.wait_for(Event.OFFER)
+        await second.wait_for(Event.CONNECTED)  # Karim's phone answered
+        await second.send(Command.HANG_UP, call=call)
+        await second.wait_for(Event.CALL_ENDED)
+        await succeeded(second_phone)
+        await succeeded(carrier)
+        return call, ended
+
+    call, ended = run_sip_floor(config, sipp, scenario)
+    assert ended["outcome"] == "transferred"
+    record = Call.objects.get(pk=call)
+    assert (record.outcome, record.agent, record.queue.code) == (
+        Outcome.ANSWERED,
+        karim,
+        "complaints",
+    )
+    assert [(t["agent"], t["to_queue"]) for t in record.transfer_chain] == [
+        (rahim.pk, "complaints")
+    ]
+    assert record.offers == 2 and record.talk_seconds > 0
+
+
+def test_a_caller_hanging_up_during_a_transfer_leaves_a_complete_record(
+    rahim, karim, nasreen, config, sipp
+):
+    Queue.objects.filter(code="complaints").update(ring_seconds=10)
+
+    async def scenario(floor):
+        first = await floor.desk(rahim)
+        second = await floor.desk(karim, available=False)
+        first_phone = await floor.phone("101", phone_answers_until_bye("101"))
+        second_phone = await floor.phone("102", phone_rings_unanswered("102"))
+        # The caller hangs up 3.5 s after the menu: while Karim's phone rings.
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, talk_ms=3500))
+        offer = await first.wait_for(Event.OFFER)
+        call = offer["call"]["id"]
+        await first.wait_for(Event.CONNECTED)
+        await second.send(Command.GO_AVAILABLE)
+        await second.wait_for(Event.AGENT_STATE, state="available")
+        await first.send(Command.TRANSFER, call=call, queue="complaints")
+        await succeeded(first_phone)
+        await second.wait_for(Event.OFFER)
+        await floor.telephony.wait_ringing(call)
+        await second.wait_for(Event.OFFER_WITHDRAWN)  # the caller is gone
+        await succeeded(second_phone)  # CANCEL, 487, ACK
+        await succeeded(carrier)
+        await second.wait_for(Event.AGENT_STATE, state="available")
+        return call
+
+    record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
+    assert record.outcome == Outcome.ABANDONED
+    assert record.answered_at is not None and record.ended_at >= record.answered_at
+    assert record.talk_seconds > 0 and record.queue.code == "complaints"
+    assert [t["agent"] for t in record.transfer_chain] == [rahim.pk]
+    assert record.offers == 2
+
+
+def test_a_phone_that_does_not_answer_in_time_is_cancelled_and_the_next_operators_phone_rings(
+    rahim, karim, nasreen, config, sipp
+):
+    async def scenario(floor):
+        first = await floor.desk(rahim)
+        second = await floor.desk(karim, available=False)
+        first_phone = await floor.phone("101", phone_rings_unanswered("101"))
+        second_phone = await floor.phone("102", phone_answers("102", talk_ms=300))
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, we_hang_up=True))
+        offer = await first.wait_for(Event.OFFER)
+        await second.send(Command.GO_AVAILABLE)
+        await second.wait_for(Event.AGENT_STATE, state="available")
+        await first.wait_for(Event.OFFER_WITHDRAWN)  # orders ring for 1 s
+        await succeeded(first_phone)  # CANCEL
+        await second.wait_for(Event.CONNECTED)
+        await second.wait_for(Event.CALL_ENDED)  # Karim's phone hung up
+        await succeeded(second_phone)
+        await succeeded(carrier)
+        return offer["call"]["id"]
+
+    record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
+    assert (record.outcome, record.agent, record.offers) == (Outcome.ANSWERED, karim, 2)
+
+
+def test_a_ring_cancelled_sends_the_call_back_to_the_queue_where_the_caller_gives_up(
+    rahim, nasreen, config, sipp
+):
+    async def scenario(floor):
+        desk = await floor.desk(rahim)
+        phone = await floor.phone("101", phone_rings_unanswered("101"))
+        # The caller waits 3.5 s after the menu, then hangs up.
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, talk_ms=3500))
+        offer = await desk.wait_for(Event.OFFER)
+        call = offer["call"]["id"]
+        await desk.wait_for(Event.OFFER_WITHDRAWN)  # no answer in 1 s: CANCEL
+        await succeeded(phone)
+        assert floor.engine.calls[call].state == "waiting"  # back in the queue
+        await succeeded(carrier)  # the caller gave up there
+        while call in floor.engine.calls:
+            await asyncio.sleep(0.02)
+        return call
+
+    record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
+    assert record.outcome == Outcome.ABANDONED
+    assert record.answered_at is None and record.talk_seconds is None
+    assert record.wait_seconds > 0 and record.offers == 1
+    assert record.ended_at >= record.queued_at
+
+
+def test_a_strangers_invite_to_an_external_number_is_refused_and_leaves_no_record(
+    rahim, config, sipp
+):
+    from .conftest import refused_call
+
+    async def scenario(floor):
+        result = await floor.sipp.run(
+            refused_call(NASREEN, 403), floor.target, local_ip="127.0.0.2", service="+442071838750"
+        )
+        assert result.returncode == 0, result.stdout
+
+    run_sip_floor(config, sipp, scenario)
+    assert not Call.objects.exists()

@@ -26,6 +26,8 @@ class QueueOut(Schema):
     max_wait_seconds: int
     ring_seconds: int
     wrapup_seconds: int
+    announce_every_seconds: int = Field(description="Queue announcements' period; 0: none.")
+    announce: str = Field(description="position, wait or both.")
     skills: dict[str, int] = Field(description="Required skill codes with their minimum level.")
     dispositions: list[str]
 

@@ -25,6 +25,7 @@ from switchboard.core.routing import CallArrived as RouterCallArrived
 from switchboard.core.routing import CallCompleted, CallerHungUp, Router, RoutingError, Tick
 
 from . import interface as tel
+from ._announce import Announcements
 from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
@@ -34,7 +35,7 @@ from .setup import FloorSetup
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Decisions, Commands):
+class Engine(Announcements, Decisions, Commands):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -114,6 +115,7 @@ class Engine(Decisions, Commands):
         for call, (deadline, agent) in list(self.ringing.items()):
             if now >= deadline:
                 self.ring_timed_out(call, agent)
+        self.announce_due(now)
         if now - self._stats_at >= self.stats_seconds:
             self._stats_at = now
             self.send_queue_stats()
@@ -184,7 +186,9 @@ class Engine(Decisions, Commands):
 
     def _prompt_finished(self, event: tel.PromptFinished) -> None:
         live = self.calls.get(event.call)
-        if live is not None and live.ivr is not None and not live.ivr.done:
+        if live is None or self.announcement_played(live, event.prompt):
+            return
+        if live.ivr is not None and not live.ivr.done:
             self.run_ivr(live, live.ivr.handle(menu.PromptEnded(event.prompt)))
 
     def _digits(self, event: tel.DigitsReceived) -> None:

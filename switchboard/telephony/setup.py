@@ -27,6 +27,8 @@ class QueueCard:
     sl_target_percent: int
     sl_target_seconds: int
     dispositions: tuple[dict, ...]  # {"code", "name_en", "name_bn", "difficult"}
+    announce_every_seconds: int = 0  # queue announcements (_announce.py); 0 = none
+    announce: str = "both"
 
 
 @dataclass
@@ -104,6 +106,8 @@ def load_setup() -> FloorSetup:
                 }
                 for d in q.dispositions.all()
             ),
+            announce_every_seconds=q.announce_every_seconds,
+            announce=q.announce,
         )
         for q in queues
     }

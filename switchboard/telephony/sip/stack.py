@@ -166,6 +166,9 @@ class SippySide:
             self._to_engine(self._agent_gone, call, leg, event.getData())
         elif isinstance(event, CCEventRing):
             self._to_engine(self._agent_rings, leg)
+        elif isinstance(event, CCEventUpdate):  # the phone's re-INVITE: sip/dialog.py
+            body = event.getData()
+            self._to_engine(self._leg_reoffered, call, leg, str(body) if body is not None else "")
         else:
             log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
 
@@ -202,14 +205,15 @@ class SippySide:
         call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._to_engine(self._answered, call)
 
-    def _sippy_update_answer(self, call: SipCall, sdp: str | None) -> None:
-        """Our answer to the caller's re-INVITE: 200 with `sdp`, or 488 when None."""
-        if call.state == "gone" or call.ua is None:
+    def _sippy_update_answer(self, ua, sdp: str | None) -> None:
+        """Our answer to a re-INVITE on `ua` (the caller's or a phone's): 200 with `sdp`, or
+        488 when None."""
+        if ua is None or ua.state is None or ua.state.dead:
             return
         if sdp is None:
-            call.ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+            ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
         else:
-            call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
+            ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
 
     def _sippy_hang_up(self, call: SipCall, connected: bool) -> None:
         if call.leg is not None and call.leg.ua is not None:

@@ -168,3 +168,62 @@ async def rtpengine_port(media, call: str, endpoint_port: int) -> int:
 
 def media_port(sdp_text: str) -> int:
     return int(re.search(r"m=audio (\d+)", sdp_text).group(1))
+
+
+PHONE_REINVITE = """
+  <send retrans="500">
+    <![CDATA[
+      INVITE [$2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{ext}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$1]
+      Call-ID: [call_id]
+      CSeq: 2 INVITE
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=phone 1 2 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio {new_port} RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=sendrecv
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="200">
+    <action>
+      <ereg regexp="m=audio [0-9]+" search_in="body" check_it="true" assign_to="3"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      ACK [$2] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:{ext}@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+      To:[$1]
+      Call-ID: [call_id]
+      CSeq: 2 ACK
+      X-Our-Answer: [$3]
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+
+
+def phone_reinvites(extension: str, rtp_port: int, new_port: int) -> str:
+    """The registered phone answers with media at `rtp_port`, then moves it to `new_port`
+    with a re-INVITE of its own, then waits for our BYE."""
+    body = phone_answers(extension, rtp_port=rtp_port)
+    head = body[: body.index("  <pause")]
+    body = head + '  <pause milliseconds="300"/>\n'
+    body += PHONE_REINVITE.replace("{new_port}", str(new_port)).replace("{ext}", extension)
+    return body + SIPP_AWAIT_BYE + "</scenario>\n"

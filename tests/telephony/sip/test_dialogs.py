@@ -14,8 +14,16 @@ from switchboard.telephony.interface import (
 )
 from switchboard.telephony.media import MediaClient
 
-from .conftest import free_port, phone_register
-from .peers import carrier_reinvites, carrier_without_ack, phone_answers_until_bye, rtpengine_port
+from .conftest import carrier_call, free_port, phone_register
+from .peers import (
+    caller_media_at,
+    carrier_reinvites,
+    carrier_without_ack,
+    phone_answers_until_bye,
+    phone_reinvites,
+    rtpengine_port,
+    until_heard,
+)
 from .test_hold import Stream
 from .test_hold import switchboard as _switchboard  # noqa: F401 (a fixture)
 from .test_inbound import CALLER, next_event
@@ -63,8 +71,6 @@ async def test_a_re_invite_moves_the_callers_media_and_the_bridge_still_carries_
                     await asyncio.sleep(0.05)
             operator.to = await rtpengine_port(media, call, operator.port)
         # Both directions over the caller's new media address.
-        from .peers import until_heard
-
         await until_heard(caller.sock, 0x44, lambda: operator.send(0x44))
         await until_heard(operator.sock, 0x55, lambda: caller.send(0x55))
         assert telephony._calls[call].state == "answered"
@@ -97,3 +103,49 @@ async def test_a_caller_that_never_acks_our_answer_is_hung_up_and_reported_faile
         assert arrived.call not in telephony._calls
     finally:
         carrier.cancel()
+
+
+async def test_a_re_invite_from_the_operators_phone_moves_its_media_and_both_still_hear(
+    switchboard, sipp, rtpengine
+):
+    telephony, events = switchboard
+    target = (telephony.config.host, telephony.config.port)
+    phone_port = free_port()
+    registered = await sipp.run(phone_register("101", "s3cret"), target, port=phone_port)
+    assert registered.returncode == 0, registered.stdout
+    await telephony.wait_registered("101")
+    caller, old, operator = Stream(), Stream(), Stream()
+    phone = asyncio.create_task(
+        sipp.run(phone_reinvites("101", old.port, operator.port), None, port=phone_port)
+    )
+    scenario = caller_media_at(carrier_call(CALLER, we_hang_up=True), caller.port)
+    carrier = asyncio.create_task(sipp.run(scenario, target))
+    try:
+        arrived = await next_event(events, CallArrived)
+        call = arrived.call
+        telephony.answer(call)
+        await next_event(events, Answered)
+        telephony.ring_agent(call, "agent-7")
+        await next_event(events, AgentAnswered)
+        telephony.bridge(call, "agent-7")
+        async with MediaClient(*rtpengine.ng_address) as media:
+            caller.to = await rtpengine_port(media, call, caller.port)
+            while True:  # until rtpengine has the phone's new address from its re-INVITE
+                try:
+                    operator.to = await rtpengine_port(media, call, operator.port)
+                    break
+                except AssertionError:
+                    await asyncio.sleep(0.05)
+            assert await rtpengine_port(media, call, caller.port) == caller.to  # unmoved
+        await until_heard(operator.sock, 0x55, lambda: caller.send(0x55))
+        await until_heard(caller.sock, 0x44, lambda: operator.send(0x44))
+        telephony.hang_up(call)
+        for task in (carrier, phone):
+            result = await task
+            assert result.returncode == 0, result.stdout
+        assert events.empty()
+    finally:
+        carrier.cancel()
+        phone.cancel()
+        for stream in (old, caller, operator):
+            stream.sock.close()

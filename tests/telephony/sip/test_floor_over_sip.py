@@ -316,3 +316,34 @@ def test_a_strangers_invite_to_an_external_number_is_refused_and_leaves_no_recor
 
     run_sip_floor(config, sipp, scenario)
     assert not Call.objects.exists()
+
+
+def test_hold_from_the_desk_on_a_phone_call_is_recorded_and_the_call_goes_on(
+    rahim, nasreen, config, sipp
+):
+    async def scenario(floor):
+        desk = await floor.desk(rahim)
+        phone = await floor.phone("101", phone_answers_until_bye("101"))
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, we_hang_up=True))
+        offer = await desk.wait_for(Event.OFFER)
+        call = offer["call"]["id"]
+        await desk.wait_for(Event.CONNECTED)  # the phone answered
+        while floor.telephony._calls[call].leg.state != "bridged":
+            await asyncio.sleep(0.02)
+        await desk.send(Command.HOLD, call=call, on=True)
+        while not floor.telephony._calls[call].held:
+            await asyncio.sleep(0.02)
+        await floor.telephony.settled(call)  # blocked both ways, music playing
+        await desk.send(Command.HOLD, call=call, on=False)
+        while floor.telephony._calls[call].held:
+            await asyncio.sleep(0.02)
+        await floor.telephony.settled(call)
+        await desk.send(Command.HANG_UP, call=call)
+        await desk.wait_for(Event.CALL_ENDED)
+        await succeeded(phone)
+        await succeeded(carrier)
+        return call
+
+    record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
+    assert record.outcome == Outcome.ANSWERED
+    assert 0 < record.hold_seconds <= record.talk_seconds

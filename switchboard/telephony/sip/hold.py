@@ -32,13 +32,25 @@ class HoldSide:
         if c is None or c.held == on:
             return
         c.held = on
-        c.media_task = self._spawn(self._hold(c) if on else self._unhold(c))
+        self._in_turn(c, self._hold(c) if on else self._unhold(c))
 
     def play_music(self, call: str) -> None:
         c = self._live(call)
         if c is not None:
             c.cancel_timers()
-            c.media_task = self._spawn(self._music(c))
+            self._in_turn(c, self._music(c))
+
+    def _in_turn(self, c: SipCall, work) -> None:
+        """Run `work` after the call's previous hold/unhold/music work: a quick hold and
+        unhold must reach rtpengine in that order."""
+        c.media_task = self._spawn(self._after(c.media_task, work))
+
+    @staticmethod
+    async def _after(previous: asyncio.Task | None, work) -> None:
+        if previous is not None and not previous.done():
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await previous
+        await work
 
     async def settled(self, call: str) -> None:
         """Until the last hold, unhold or music command for `call` is carried out (tests)."""

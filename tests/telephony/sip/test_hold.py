@@ -91,6 +91,8 @@ async def test_hold_plays_music_to_the_caller_and_mutes_both_ways_until_taken_ba
         assert all(p[12:] != bytes([0x77]) * 160 for p in heard)  # the music, not the operator
 
         telephony.hold(call, False)
+        telephony.hold(call, True)  # at once: carried out in this order
+        telephony.hold(call, False)
         await telephony.settled(call)
         assert 0x66 not in await until_heard(operator.sock, 0x99, lambda: caller.send(0x99))
         assert 0x77 not in await until_heard(caller.sock, 0x88, lambda: operator.send(0x88))

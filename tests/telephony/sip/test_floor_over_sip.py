@@ -4,6 +4,7 @@ call, transfer between queues, no-answer re-offer, giving up in the queue.
 SIPp plays the carrier and each operator's phone; the engine and its records are real."""
 
 import asyncio
+import dataclasses
 import subprocess
 
 import pytest
@@ -347,3 +348,21 @@ def test_hold_from_the_desk_on_a_phone_call_is_recorded_and_the_call_goes_on(
     record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
     assert record.outcome == Outcome.ANSWERED
     assert 0 < record.hold_seconds <= record.talk_seconds
+
+
+def test_a_caller_that_never_acks_is_hung_up_and_its_record_closed_as_failed(
+    rahim, nasreen, config, sipp
+):
+    from .peers import carrier_without_ack
+
+    async def scenario(floor):
+        carrier = floor.carrier(carrier_without_ack(NASREEN))
+        await succeeded(carrier)  # our 200 unacknowledged, then our BYE
+        while floor.engine.calls:
+            await asyncio.sleep(0.02)
+
+    run_sip_floor(dataclasses.replace(config, ack_timeout=1.0), sipp, scenario)
+    record = Call.objects.get()
+    assert record.outcome == Outcome.FAILED
+    assert record.ended_at is not None and record.ended_at >= record.arrived_at
+    assert record.answered_at is None and record.agent is None

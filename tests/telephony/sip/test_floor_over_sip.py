@@ -366,3 +366,24 @@ def test_a_caller_that_never_acks_is_hung_up_and_its_record_closed_as_failed(
     assert record.outcome == Outcome.FAILED
     assert record.ended_at is not None and record.ended_at >= record.arrived_at
     assert record.answered_at is None and record.agent is None
+
+
+def test_an_invite_whose_sdp_rtpengine_cannot_take_is_refused_and_recorded_as_failed(
+    rahim, config, sipp
+):
+    from .conftest import refused_call
+
+    broken = refused_call(NASREEN, 480).replace(
+        "m=audio [media_port] RTP/AVP 8 101", "m=audio notaport RTP/AVP"
+    )
+
+    async def scenario(floor):
+        result = await floor.sipp.run(broken, floor.target, service=NUMBER)
+        assert result.returncode == 0, result.stdout  # 480, not a half-set-up call
+        while floor.engine.calls:
+            await asyncio.sleep(0.02)
+
+    run_sip_floor(config, sipp, scenario)
+    record = Call.objects.get()
+    assert (record.outcome, record.answered_at) == (Outcome.FAILED, None)
+    assert record.ended_at is not None

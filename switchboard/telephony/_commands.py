@@ -200,6 +200,16 @@ class Commands:
         self.ringing.pop(live.id, None)
         self.tel.stop_ringing(live.id, str(user))
 
+    def decline(self, call: str, user: int) -> None:
+        """The agent's phone refused the offer: a reject, and the desk's offer withdrawn."""
+        live = self.calls.get(call)
+        if live is None or live.state != "ringing" or live.agent != user:
+            return
+        self.ringing.pop(call, None)
+        self.route(OfferRejected(self.clock.mono(), call, str(user)))
+        withdrawn = floor.event(Event.OFFER_WITHDRAWN, call=call)
+        self.put(Effect(groups=[(floor.agent_group(user), withdrawn)]))
+
     def ring_timed_out(self, call: str, user: int) -> None:
         self.ringing.pop(call, None)
         try:

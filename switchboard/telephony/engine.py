@@ -211,6 +211,9 @@ class Engine(Announcements, Decisions, Commands):
     def _agent_answered(self, event: tel.AgentAnswered) -> None:
         self.accept(event.call, int(event.agent))
 
+    def _agent_declined(self, event: tel.AgentDeclined) -> None:
+        self.decline(event.call, int(event.agent))
+
     def _agent_hung_up(self, event: tel.AgentHungUp) -> None:
         self.hang_up(event.call, int(event.agent))
 
@@ -291,5 +294,6 @@ _TELEPHONY = {
     tel.CallerHungUp: Engine._caller_hung_up,
     tel.CallFailed: Engine._caller_hung_up,
     tel.AgentAnswered: Engine._agent_answered,
+    tel.AgentDeclined: Engine._agent_declined,
     tel.AgentHungUp: Engine._agent_hung_up,
 }

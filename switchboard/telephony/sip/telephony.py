@@ -27,6 +27,7 @@ from sippy.Core.EventDispatcher import ED2
 
 from ..interface import (
     AgentAnswered,
+    AgentDeclined,
     AgentHungUp,
     Answered,
     CallArrived,
@@ -215,8 +216,10 @@ class SipTelephony(HoldSide, DialogSide, DeskSide, SippySide, Telephony):
         if was in ("answered", "bridged") and call.state != "gone":
             self._send(AgentHungUp(call.id, leg.agent))
         else:
-            # Busy, declined or unreachable: the engine's ring timer re-offers the call.
+            # Busy, declined or unreachable (a CANCEL of ours marked the leg gone already).
             log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)
+            if call.state != "gone" and not leg.bridge_on_answer:
+                self._send(AgentDeclined(call.id, leg.agent))
 
     async def _bridge(self, call: SipCall, leg: AgentLeg) -> None:
         with contextlib.suppress(MediaError):  # nothing was playing

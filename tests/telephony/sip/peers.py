@@ -227,3 +227,25 @@ def phone_reinvites(extension: str, rtp_port: int, new_port: int) -> str:
     body = head + '  <pause milliseconds="300"/>\n'
     body += PHONE_REINVITE.replace("{new_port}", str(new_port)).replace("{ext}", extension)
     return body + SIPP_AWAIT_BYE + "</scenario>\n"
+
+
+def phone_busy(extension: str) -> str:
+    """The registered phone refuses the call: 486 Busy Here (its decline button)."""
+    body = """
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:{ext}@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+"""
+    return _scenario("phone busy", body.replace("{ext}", extension))

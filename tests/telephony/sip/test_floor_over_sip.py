@@ -387,3 +387,29 @@ def test_an_invite_whose_sdp_rtpengine_cannot_take_is_refused_and_recorded_as_fa
     record = Call.objects.get()
     assert (record.outcome, record.answered_at) == (Outcome.FAILED, None)
     assert record.ended_at is not None
+
+
+def test_a_phone_that_declines_passes_the_call_to_the_next_operator_at_once(
+    rahim, karim, nasreen, config, sipp
+):
+    from .peers import phone_busy
+
+    Queue.objects.filter(code="orders").update(ring_seconds=15)  # no waiting for the timer
+
+    async def scenario(floor):
+        first = await floor.desk(rahim)
+        second = await floor.desk(karim)  # Rahim waited longer: the call goes to him first
+        busy = await floor.phone("101", phone_busy("101"))
+        answering = await floor.phone("102", phone_answers("102", talk_ms=300))
+        carrier = floor.carrier(carrier_call(NASREEN, ENGLISH_ORDERS, we_hang_up=True))
+        offer = await first.wait_for(Event.OFFER)
+        await first.wait_for(Event.OFFER_WITHDRAWN)  # his phone said 486
+        await succeeded(busy)
+        await second.wait_for(Event.CONNECTED)
+        await second.wait_for(Event.CALL_ENDED)
+        await succeeded(answering)
+        await succeeded(carrier)
+        return offer["call"]["id"]
+
+    record = Call.objects.get(pk=run_sip_floor(config, sipp, scenario))
+    assert (record.outcome, record.agent, record.offers) == (Outcome.ANSWERED, karim, 2)

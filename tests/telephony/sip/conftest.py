@@ -379,6 +379,7 @@ def phone_rings_unanswered(extension: str) -> str:
 
     ]]>
   </send>
+  <recv request="INVITE" optional="true"/>
   <recv request="CANCEL"/>
   <send>
     <![CDATA[
@@ -456,6 +457,8 @@ def phone_answers(extension: str, talk_ms: int = 800, rtp_port: int | None = Non
 
     ]]>
   </send>
+  <!-- sippy resends its INVITE when our answers are slow (a loaded machine) -->
+  <recv request="INVITE" optional="true"/>
   <recv request="ACK"/>
 """
     body += f'  <pause milliseconds="{talk_ms}"/>\n'

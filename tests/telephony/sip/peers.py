@@ -246,6 +246,7 @@ def phone_busy(extension: str) -> str:
 
     ]]>
   </send>
+  <recv request="INVITE" optional="true"/>
   <recv request="ACK"/>
 """
     return _scenario("phone busy", body.replace("{ext}", extension))

@@ -18,6 +18,8 @@ class Announcements:
     """Mixed into Engine."""
 
     def announce_due(self, now: float) -> None:
+        if not any(card.announce_every_seconds for card in self.setup.queues.values()):
+            return  # the usual case: not a loop over every call on every tick
         for live in list(self.calls.values()):
             if live.state != "waiting" or live.announcing or live.queue is None:
                 continue

@@ -69,6 +69,14 @@ class RecordingSetting(models.Model):
         abstract = True
 
 
+class Announce(models.TextChoices):
+    """What a waiting caller is told (switchboard/core/announce.py)."""
+
+    POSITION = "position", _("position in the queue")
+    WAIT = "wait", _("expected wait")
+    BOTH = "both", _("position and expected wait")
+
+
 class Queue(BilingualName, RecordingSetting):  # noqa: DJ008 (BilingualName has __str__)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     priority = models.IntegerField(_("priority"), default=0, help_text=_("Higher is served first."))
@@ -101,6 +109,15 @@ class Queue(BilingualName, RecordingSetting):  # noqa: DJ008 (BilingualName has 
     )
     ring_seconds = models.PositiveIntegerField(_("ring time (s)"), default=20)
     wrapup_seconds = models.PositiveIntegerField(_("wrap-up time (s)"), default=30)
+    announce_every_seconds = models.PositiveSmallIntegerField(
+        _("announce every (s)"),
+        default=0,
+        validators=[MaxValueValidator(3600)],
+        help_text=_("While a caller waits, tell them where they stand this often; 0 never does."),
+    )
+    announce = models.CharField(
+        _("announce"), max_length=10, choices=Announce.choices, default=Announce.BOTH
+    )
     dispositions = models.ManyToManyField(Disposition, blank=True, verbose_name=_("dispositions"))
     skills = models.ManyToManyField(
         Skill, through="QueueSkill", blank=True, verbose_name=_("required skills")

@@ -31,6 +31,8 @@ class QueueOut(Schema):
     consent_prompt: str = Field(
         description="The prompt telling the caller the call is recorded; empty for none."
     )
+    announce_every_seconds: int = Field(description="Queue announcements' period; 0: none.")
+    announce: str = Field(description="position, wait or both.")
     skills: dict[str, int] = Field(description="Required skill codes with their minimum level.")
     dispositions: list[str]
 
@@ -85,6 +87,7 @@ class CallOut(Schema):
     ended_at: datetime | None
     wait_seconds: float | None
     talk_seconds: float | None
+    hold_seconds: float | None = Field(description="The part of the talk time on hold.")
     wrapup_seconds: float | None
     offers: int
     outcome: Outcome

@@ -18,6 +18,7 @@ class CallAdmin(admin.ModelAdmin):
         "outcome",
         "wait_seconds",
         "talk_seconds",
+        "hold_seconds",
     )
     list_filter = ("direction", "outcome", "queue")
     search_fields = ("caller_number", "dialed_number", "id")

@@ -69,6 +69,9 @@ class Call(models.Model):
     wrapup_ended_at = models.DateTimeField(_("wrap-up ended"), null=True, blank=True)
     wait_seconds = models.FloatField(_("wait (s)"), null=True, blank=True)
     talk_seconds = models.FloatField(_("talk (s)"), null=True, blank=True)
+    hold_seconds = models.FloatField(
+        _("hold (s)"), null=True, blank=True, help_text=_("The part of the talk time on hold.")
+    )
     wrapup_seconds = models.FloatField(_("wrap-up (s)"), null=True, blank=True)
     offers = models.PositiveSmallIntegerField(_("offers"), default=0)
     outcome = models.CharField(

@@ -200,6 +200,16 @@ class Commands:
         self.ringing.pop(live.id, None)
         self.tel.stop_ringing(live.id, str(user))
 
+    def decline(self, call: str, user: int) -> None:
+        """The agent's phone refused the offer: a reject, and the desk's offer withdrawn."""
+        live = self.calls.get(call)
+        if live is None or live.state != "ringing" or live.agent != user:
+            return
+        self.ringing.pop(call, None)
+        self.route(OfferRejected(self.clock.mono(), call, str(user)))
+        withdrawn = floor.event(Event.OFFER_WITHDRAWN, call=call)
+        self.put(Effect(groups=[(floor.agent_group(user), withdrawn)]))
+
     def ring_timed_out(self, call: str, user: int) -> None:
         self.ringing.pop(call, None)
         try:
@@ -227,7 +237,13 @@ class Commands:
     async def _cmd_hold(self, message: dict, user) -> None:
         live = self.my_call(message, user, "talking", "held")
         on = bool(message.get("on"))
+        if on == (live.state == "held"):
+            return  # already so: the network is not asked twice
         self.tel.hold(live.id, on)
+        if on:
+            live.held_at = self.clock.mono()
+        else:
+            live.end_hold(self.clock.mono())
         live.move("held" if on else "talking")
         self.put(Effect(groups=[self.floor_update(live)]))
 
@@ -259,6 +275,7 @@ class Commands:
         )
         live.talk_total += now - (live.answered or now)
         live.answered = None
+        live.end_hold(now)
         live.transferring = True
         self.wrapping[user] = (live.id, now)
         try:
@@ -279,12 +296,15 @@ class Commands:
             "transfer_chain": list(live.transfer_chain),
             "talk_seconds": round(live.talk_total, 3),
         }
+        if live.hold_total:
+            fields["hold_seconds"] = round(live.hold_total, 3)
         self.put(
             Effect(
                 db=lambda: do_update_call(live.id, **fields),
                 groups=[(floor.agent_group(user), ended), self.floor_update(live)],
             )
         )
+        self.tel.stop_ringing(live.id, str(user))  # the first agent's phone leg ends (BYE)
         self.tel.play_music(live.id)
         self.route(
             RouterCallArrived(self.clock.mono(), live.id, target, skills=self.language_skills(live))

@@ -40,6 +40,10 @@ class LiveCall:
     queued: float | None = None
     answered: float | None = None
     talk_total: float = 0.0
+    held_at: float | None = None  # monotonic, while on hold
+    hold_total: float = 0.0  # part of the talk time the caller spent on hold
+    announced: float | None = None  # monotonic: the last queue announcement (_announce.py)
+    announcing: list[str] = field(default_factory=list)  # its prompts still to play
     transfer_chain: list[dict] = field(default_factory=list)
     difficult: bool = False
     transferring: bool = False
@@ -54,6 +58,11 @@ class LiveCall:
     final_outcome: str = ""  # set before the router ends the call: busy, no_answer ...
     failure_reason: str = ""
     handed_off: bool = False  # transferred outside: not ours to hang up any more
+
+    def end_hold(self, now: float) -> None:
+        if self.held_at is not None:
+            self.hold_total += now - self.held_at
+            self.held_at = None
 
     def move(self, state: str) -> None:
         self.state = state

@@ -25,6 +25,7 @@ from switchboard.core.routing import CallArrived as RouterCallArrived
 from switchboard.core.routing import CallCompleted, CallerHungUp, Router, RoutingError, Tick
 
 from . import interface as tel
+from ._announce import Announcements
 from ._commands import Commands
 from ._decisions import Decisions
 from ._live import Clock, LiveCall, summary
@@ -37,7 +38,7 @@ from .setup import FloorSetup
 log = logging.getLogger("switchboard.engine")
 
 
-class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
+class Engine(Outbound, Announcements, Decisions, Commands, Recordings, Monitoring):
     """Drive with `await start()`; stop with `await stop()`. `engine_id` marks its calls."""
 
     def __init__(
@@ -122,6 +123,7 @@ class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
         for call, deadline in list(self.dialing.items()):
             if now >= deadline:
                 self.dial_timed_out(call)
+        self.announce_due(now)
         if now - self._stats_at >= self.stats_seconds:
             self._stats_at = now
             self.send_queue_stats()
@@ -194,9 +196,11 @@ class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
 
     def _prompt_finished(self, event: tel.PromptFinished) -> None:
         live = self.calls.get(event.call)
-        if live is not None and self.consent_heard(live, event.prompt):
+        if live is None or self.announcement_played(live, event.prompt):
             return
-        if live is not None and live.ivr is not None and not live.ivr.done:
+        if self.consent_heard(live, event.prompt):
+            return
+        if live.ivr is not None and not live.ivr.done:
             self.run_ivr(live, live.ivr.handle(menu.PromptEnded(event.prompt)))
 
     def _digits(self, event: tel.DigitsReceived) -> None:
@@ -224,6 +228,9 @@ class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
             self.outbound_agent_answered(live)
         else:
             self.accept(event.call, int(event.agent))
+
+    def _agent_declined(self, event: tel.AgentDeclined) -> None:
+        self.decline(event.call, int(event.agent))
 
     def _agent_hung_up(self, event: tel.AgentHungUp) -> None:
         self.hang_up(event.call, int(event.agent))
@@ -283,8 +290,11 @@ class Engine(Outbound, Decisions, Commands, Recordings, Monitoring):
         if live.answered is not None:
             live.talk_total += now - live.answered
             live.answered = None
+        live.end_hold(now)
         if live.talk_total:
             fields["talk_seconds"] = round(live.talk_total, 3)
+        if live.hold_total:
+            fields["hold_seconds"] = round(live.hold_total, 3)
         elif live.queued is not None:
             fields["wait_seconds"] = round(now - live.queued, 3)
         elif live.direction == "outbound":
@@ -316,6 +326,7 @@ _TELEPHONY = {
     tel.CallerHungUp: Engine._caller_hung_up,
     tel.CallFailed: Engine._caller_hung_up,
     tel.AgentAnswered: Engine._agent_answered,
+    tel.AgentDeclined: Engine._agent_declined,
     tel.AgentHungUp: Engine._agent_hung_up,
     tel.RecordingSaved: Engine.recording_saved,
     tel.MonitorStarted: Engine._monitor_started,

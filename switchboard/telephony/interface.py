@@ -62,6 +62,15 @@ class AgentAnswered:
 
 
 @dataclass(frozen=True, slots=True)
+class AgentDeclined:
+    """The agent's phone refused the call ringing on it (busy, declined, unreachable): the
+    call is offered elsewhere at once, as if the agent had rejected it on the desk."""
+
+    call: str
+    agent: str
+
+
+@dataclass(frozen=True, slots=True)
 class AgentHungUp:
     """The agent's phone hung up a connected call."""
 
@@ -124,6 +133,7 @@ TelephonyEvent = (
     | PromptFinished
     | DigitsReceived
     | AgentAnswered
+    | AgentDeclined
     | AgentHungUp
     | CallerHungUp
     | CallFailed

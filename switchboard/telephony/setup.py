@@ -29,6 +29,8 @@ class QueueCard:
     sl_target_seconds: int
     dispositions: tuple[dict, ...]  # {"code", "name_en", "name_bn", "difficult"}
     recording: RecordingRule = RecordingRule()
+    announce_every_seconds: int = 0  # queue announcements (_announce.py); 0 = none
+    announce: str = "both"
 
 
 @dataclass
@@ -118,6 +120,8 @@ def load_setup() -> FloorSetup:
                 for d in q.dispositions.all()
             ),
             RecordingRule(q.record_calls, q.consent_prompt),
+            announce_every_seconds=q.announce_every_seconds,
+            announce=q.announce,
         )
         for q in queues
     }

@@ -242,6 +242,10 @@ class VirtualCarrier(Telephony):
         if isinstance(event, CallerHungUp | CallFailed):
             self._save_recording(caller.id)
 
+    def _announced(self, caller: _Caller, event: PromptFinished) -> None:
+        if caller.state == "waiting" and caller.id in self._calls:
+            self._emit(event)  # type: ignore[misc]
+
     @staticmethod
     def _cancel(caller: _Caller) -> None:
         if caller.timer is not None:
@@ -267,6 +271,10 @@ class VirtualCarrier(Telephony):
         if caller is None:
             return
         caller.prompt = prompt
+        if caller.state == "waiting":  # a queue announcement: the caller's patience runs on
+            seconds = self.profile.prompt_seconds.get(prompt, 1.0) / self.speed
+            self._loop.call_later(seconds, self._announced, caller, PromptFinished(call, prompt))
+            return
         seconds = self.profile.prompt_seconds.get(prompt, 3.0)
         if caller.script is None and self.random.random() < self.profile.hang_up_in_menu:
             self._later(caller, self.random.uniform(0, seconds), CallerHungUp(call))

@@ -22,6 +22,8 @@ class AgentLeg:
     state: str = "ringing"  # ringing, answered, bridged, gone
     sdp: str = ""  # the phone's answer
     rang: asyncio.Future | None = None  # done when the phone says it rings (180)
+    auto_answer: bool = False  # ring with auto-answer headers (sip/desk.py)
+    bridge_on_answer: bool = False  # the desk accepted already: bridge when it answers
 
 
 @dataclass(eq=False)
@@ -44,10 +46,17 @@ class SipCall:
     # A call we dialed (sip/outbound.py): from_tag names the customer's side in rtpengine,
     # to_tag ours (the agent's); state "dialing" until the customer answers.
     outbound: bool = False
+    held: bool = False  # on hold (sip/hold.py): media blocked both ways, music to the caller
+    media_task: asyncio.Task | None = None  # the last hold/unhold/music work, in order
+    acked: bool = False  # the caller ACKed our 200 (sip/dialog.py)
+    ack_timer: asyncio.TimerHandle | None = None
 
     def end(self) -> None:
         self.state = "gone"
         self.cancel_timers()
+        if self.ack_timer is not None:
+            self.ack_timer.cancel()
+            self.ack_timer = None
         if self.media_ready is not None and not self.media_ready.done():
             self.media_ready.set_result(False)  # commands waiting for the media give up
 

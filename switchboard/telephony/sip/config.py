@@ -118,6 +118,8 @@ class SipConfig:
     request_burst: int = 100
     # rtpengine's --recording-dir (with --recording-method=pcap); None: calls are not recorded.
     recording_dir: Path | None = None
+    # Seconds to wait for the caller's ACK of our 200 before hanging up (RFC 3261: 64*T1).
+    ack_timeout: float = 32.0
 
     @classmethod
     def from_settings(cls) -> SipConfig:

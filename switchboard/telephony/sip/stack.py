@@ -23,6 +23,7 @@ from sippy.CCEvents import (
     CCEventInfo,
     CCEventRing,
     CCEventTry,
+    CCEventUpdate,
 )
 from sippy.Core.EventDispatcher import ED2
 from sippy.MsgBody import MsgBody
@@ -34,6 +35,7 @@ from sippy.UA import UA
 
 from .auth import Binding
 from .calls import AgentLeg, SipCall, SipError
+from .desk import auto_answer_headers
 from .dtmf import digit_from_info
 from .sdp import normalise_number
 
@@ -153,7 +155,13 @@ class SippySide:
             event_cb=partial(self._leg_event, call, leg),
             nh_address=(binding.host, binding.port),
         )
-        leg.ua.recvEvent(CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller)))
+        event = CCEventTry((None, caller, leg.extension, MsgBody(sdp), None, caller))
+        if leg.auto_answer:  # the desk accepted: sip/desk.py
+            event.extra_headers = tuple(
+                SipHeader(name=name, bodys=value)
+                for name, value in auto_answer_headers(self.config.host)
+            )
+        leg.ua.recvEvent(event)
 
     def _leg_event(self, call: SipCall, leg: AgentLeg, event, ua) -> None:
         """What the operator's phone did (sippy thread)."""
@@ -164,6 +172,9 @@ class SippySide:
             self._to_engine(self._agent_gone, call, leg, event.getData())
         elif isinstance(event, CCEventRing):
             self._to_engine(self._agent_rings, leg)
+        elif isinstance(event, CCEventUpdate):  # the phone's re-INVITE: sip/dialog.py
+            body = event.getData()
+            self._to_engine(self._leg_reoffered, call, leg, str(body) if body is not None else "")
         else:
             log.debug("call %s, agent %s: %s not handled yet", call.id, leg.agent, event)
 
@@ -186,6 +197,11 @@ class SippySide:
                 digit = digit_from_info(body.getType(), str(body))
                 if digit is not None:
                     self._to_engine(self._digit, call, digit)
+        elif isinstance(event, CCEventConnect):  # the caller's ACK of our 200
+            self._to_engine(self._acked, call)
+        elif isinstance(event, CCEventUpdate):  # a re-INVITE: sip/dialog.py
+            body = event.getData()
+            self._to_engine(self._reoffered, call, str(body) if body is not None else "")
         else:
             log.debug("call %s: %s not handled yet", call.id, event)
 
@@ -194,6 +210,16 @@ class SippySide:
             return  # the caller hung up while rtpengine answered
         call.ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
         self._to_engine(self._answered, call)
+
+    def _sippy_update_answer(self, ua, sdp: str | None) -> None:
+        """Our answer to a re-INVITE on `ua` (the caller's or a phone's): 200 with `sdp`, or
+        488 when None."""
+        if ua is None or ua.state is None or ua.state.dead:
+            return
+        if sdp is None:
+            ua.recvEvent(CCEventFail((488, "Not Acceptable Here")))
+        else:
+            ua.recvEvent(CCEventConnect((200, "OK", MsgBody(sdp))))
 
     def _sippy_hang_up(self, call: SipCall, connected: bool) -> None:
         if call.leg is not None and call.leg.ua is not None:

@@ -27,6 +27,7 @@ from sippy.Core.EventDispatcher import ED2
 
 from ..interface import (
     AgentAnswered,
+    AgentDeclined,
     AgentHungUp,
     Answered,
     CallArrived,
@@ -41,7 +42,10 @@ from ..media import MediaClient, MediaError
 from .auth import Binding, DigestAuth, Registrations
 from .calls import AgentLeg, SipCall, SipError
 from .config import SipConfig
+from .desk import DeskSide
+from .dialog import DialogSide
 from .dtmf import digit_from_rtpengine
+from .hold import HoldSide
 from .limits import RateLimiter
 from .monitor import Monitors
 from .outbound import OutboundSide
@@ -67,7 +71,9 @@ class _DtmfLog(asyncio.DatagramProtocol):
             self.telephony._digit(call, parsed[1])
 
 
-class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
+class SipTelephony(
+    OutboundSide, HoldSide, DialogSide, DeskSide, SippySide, SipRecording, Telephony
+):
     """Calls from SIP trunks, answered by Switchboard. See the module docstring."""
 
     def __init__(self, config: SipConfig) -> None:
@@ -132,10 +138,11 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
     def _send(self, event) -> None:
         self._emit(event)
 
-    def _spawn(self, coro) -> None:
+    def _spawn(self, coro) -> asyncio.Task:
         task = self._loop.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        return task
 
     def _task_done(self, task: asyncio.Task) -> None:
         self._tasks.discard(task)
@@ -153,6 +160,7 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
     def _answered(self, call: SipCall) -> None:
         if call.state == "answering":
             call.state = "answered"
+            self._await_ack(call)
             self._send(Answered(call.id))
 
     def _registered(self, extension: str, target, granted: int) -> None:
@@ -205,7 +213,8 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
             return
         leg.state = "answered"
         leg.sdp = sdp
-        self._send(AgentAnswered(call.id, leg.agent))
+        if not self._answered_after_accept(call, leg):
+            self._send(AgentAnswered(call.id, leg.agent))
 
     def _agent_gone(self, call: SipCall, leg: AgentLeg, data) -> None:
         was = leg.state
@@ -219,8 +228,10 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         elif call.outbound:
             self._outbound_phone_refused(call, leg, data)  # sip/outbound.py
         else:
-            # Busy, declined or unreachable: the engine's ring timer re-offers the call.
+            # Busy, declined or unreachable (a CANCEL of ours marked the leg gone already).
             log.info("call %s: agent %s's phone did not answer (%s)", call.id, leg.agent, data)
+            if call.state != "gone" and not leg.bridge_on_answer:
+                self._send(AgentDeclined(call.id, leg.agent))
 
     async def _bridge(self, call: SipCall, leg: AgentLeg) -> None:
         with contextlib.suppress(MediaError):  # nothing was playing
@@ -360,12 +371,6 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
                 c.prompt_timer = None
             self._spawn(self._play(c, prompt, language, None))
 
-    def play_music(self, call: str) -> None:
-        c = self._live(call)
-        if c is not None:
-            c.cancel_timers()
-            self._spawn(self._play(c, "music", "", 1000))
-
     def collect_digits(self, call: str, max_digits: int, timeout: float) -> None:
         c = self._live(call)
         if c is None:
@@ -399,23 +404,6 @@ class SipTelephony(OutboundSide, SippySide, SipRecording, Telephony):
         leg, c.leg = c.leg, None
         leg.state = "gone"
         ED2.callFromThread(self._sippy_drop_leg, leg)
-
-    def bridge(self, call: str, agent: str) -> None:
-        c = self._live(call)
-        if c is None:
-            return
-        if c.leg is None or c.leg.agent != agent or c.leg.state != "answered":
-            # A browser desk without a SIP phone: nothing to connect on our side yet.
-            log.info("bridge of call %s to %s: no answered SIP phone", call, agent)
-            return
-        self._spawn(self._bridge(c, c.leg))
-
-    def hold(self, call: str, on: bool) -> None:
-        c = self._live(call)
-        if c is not None and on:
-            self.play_music(call)
-        elif c is not None:
-            self._spawn(self._media.stop_media(c.id, c.from_tag))
 
     def hang_up(self, call: str) -> None:
         c = self._live(call)

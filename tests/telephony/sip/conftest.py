@@ -41,6 +41,25 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
         return s.getsockname()[1]
 
 
+def free_media_ports(count: int = 4) -> int:
+    """The first of `count` consecutive free UDP ports: SIPp binds its media port and the
+    next ones (RTCP, video RTP and RTCP), and fails the call if any of them is taken."""
+    while True:
+        first = free_port()
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sockets.append(s)
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+        return first
+
+
 def stop_process(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -377,6 +396,7 @@ def phone_rings_unanswered(extension: str) -> str:
 
     ]]>
   </send>
+  <recv request="INVITE" optional="true"/>
   <recv request="CANCEL"/>
   <send>
     <![CDATA[
@@ -454,6 +474,8 @@ def phone_answers(extension: str, talk_ms: int = 800, rtp_port: int | None = Non
 
     ]]>
   </send>
+  <!-- sippy resends its INVITE when our answers are slow (a loaded machine) -->
+  <recv request="INVITE" optional="true"/>
   <recv request="ACK"/>
 """
     body += f'  <pause milliseconds="{talk_ms}"/>\n'
@@ -514,7 +536,7 @@ class Sipp:
             "-i", local_ip,
             "-p", str(port or free_port()),
             "-mi", local_ip,
-            "-mp", str(media_port or free_port()),
+            "-mp", str(media_port or free_media_ports()),
             "-s", service,
             "-timeout", f"{int(timeout)}s",
             "-timeout_error",

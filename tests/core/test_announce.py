@@ -1,0 +1,61 @@
+"""What a waiting caller is told: the prompts for position and expected wait, and when."""
+
+import pytest
+
+from switchboard.core.announce import (
+    MAX_SPOKEN,
+    announcement,
+    announcement_due,
+    expected_wait_minutes,
+)
+
+
+def test_both_says_the_position_then_the_wait_in_minutes():
+    assert announcement("both", 3, 2) == [
+        "queue-position",
+        "number-3",
+        "queue-wait",
+        "number-2",
+        "minutes",
+    ]
+
+
+def test_position_only_and_wait_only_say_just_that():
+    assert announcement("position", 1, 5) == ["queue-position", "number-1"]
+    assert announcement("wait", 1, 5) == ["queue-wait", "number-5", "minutes"]
+
+
+def test_nothing_is_said_that_cannot_be_known_or_spoken():
+    assert announcement("both", None, None) == []
+    assert announcement("both", MAX_SPOKEN + 1, None) == []  # too far back to say
+    assert announcement("wait", 4, None) == []  # no answered call to estimate from
+
+
+def test_an_unknown_kind_of_announcement_is_refused():
+    with pytest.raises(ValueError):
+        announcement("everything", 1, 1)
+
+
+def test_the_expected_wait_is_the_average_answer_time_rounded_up_to_whole_minutes():
+    assert expected_wait_minutes(0.0, 3) == 1  # answered at once: "about a minute"
+    assert expected_wait_minutes(61.0, 3) == 2
+    assert expected_wait_minutes(120.0, 3) == 2
+    assert expected_wait_minutes(10_000.0, 3) == MAX_SPOKEN
+    assert expected_wait_minutes(30.0, 0) is None
+
+
+def test_an_announcement_is_due_every_period_and_never_when_off():
+    assert not announcement_due(30, since=100.0, now=129.9)
+    assert announcement_due(30, since=100.0, now=130.0)
+    assert not announcement_due(0, since=0.0, now=10_000.0)
+
+
+def test_every_announcement_prompt_has_words_in_both_languages():
+    from switchboard.core.announce import spoken_prompts
+
+    needed = {"queue-position", "queue-wait", "minutes"} | {f"number-{n}" for n in (1, 42, 99)}
+    for language in ("en", "bn"):
+        assert needed <= set(spoken_prompts(language))
+    assert spoken_prompts("bn")["number-42"] == "৪২"
+    assert spoken_prompts("en", up_to=3)["number-3"] == "3"
+    assert "number-4" not in spoken_prompts("en", up_to=3)

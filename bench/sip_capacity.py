@@ -226,7 +226,9 @@ def engine_child(args: argparse.Namespace) -> None:
     if not spec.get("profile"):
         asyncio.run(main())
         return
-    # --profile: cProfile in the engine's loop thread and in the sippy thread, one file each.
+    # --profile: cProfile in the engine's loop thread and in the sippy thread, one file each,
+    # timed by each thread's own CPU time (wall time would show the idle poll and the time
+    # the thread waited for a core).
     import cProfile
 
     from switchboard.telephony.sip import stack
@@ -235,7 +237,7 @@ def engine_child(args: argparse.Namespace) -> None:
     sippy_main = stack.SippySide._sippy_main
 
     def profiled_sippy_main(self, ready) -> None:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.thread_time)
         profile.enable()
         try:
             sippy_main(self, ready)
@@ -244,7 +246,7 @@ def engine_child(args: argparse.Namespace) -> None:
             profile.dump_stats(folder / "sippy-thread.prof")
 
     stack.SippySide._sippy_main = profiled_sippy_main
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.thread_time)
     profile.enable()
     try:
         asyncio.run(main())
@@ -776,8 +778,10 @@ def run(bench: Bench, steps: list[int]) -> dict:
         for name in ("engine-loop", "sippy-thread"):
             path = folder / f"{name}.prof"
             if path.exists():
-                print(f"-- profile of the {name} (own time, top 15):")
-                pstats.Stats(str(path)).sort_stats("tottime").print_stats(15)
+                print(f"-- profile of the {name} (CPU time: own, then cumulative, top 20):")
+                stats = pstats.Stats(str(path))
+                stats.sort_stats("tottime").print_stats(20)
+                stats.sort_stats("cumulative").print_stats(30)
     outcomes = dict(Call.objects.values_list("outcome").annotate(n=Count("id")))
     open_rows = Call.objects.filter(ended_at__isnull=True).count()
     print(f"Call records: {outcomes}, still open {open_rows}")

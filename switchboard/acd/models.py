@@ -61,7 +61,8 @@ class RecordingSetting(models.Model):
         default="recording_consent",
         help_text=_(
             "The prompt played to the caller before an operator answers, telling them the call "
-            "is recorded (a WAV of this name in the prompts folder). Empty: none is played."
+            "is recorded: a prompt of this name (uploaded under Prompts, or a WAV in the "
+            "prompts folder). Empty: none is played."
         ),
     )
 
@@ -113,7 +114,10 @@ class Queue(BilingualName, RecordingSetting):  # noqa: DJ008 (BilingualName has 
         _("announce every (s)"),
         default=0,
         validators=[MaxValueValidator(3600)],
-        help_text=_("While a caller waits, tell them where they stand this often; 0 never does."),
+        help_text=_(
+            "While a caller waits, tell them where they stand after this many seconds of "
+            "music; 0 never does."
+        ),
     )
     announce = models.CharField(
         _("announce"), max_length=10, choices=Announce.choices, default=Announce.BOTH

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from switchboard.acd.models import AgentState, AgentStatus, Disposition, Queue
 from switchboard.calls.access import get_call_for_user
@@ -31,7 +31,9 @@ class QueueOut(Schema):
     consent_prompt: str = Field(
         description="The prompt telling the caller the call is recorded; empty for none."
     )
-    announce_every_seconds: int = Field(description="Queue announcements' period; 0: none.")
+    announce_every_seconds: int = Field(
+        description="Seconds of music between queue announcements; 0: none."
+    )
     announce: str = Field(description="position, wait or both.")
     skills: dict[str, int] = Field(description="Required skill codes with their minimum level.")
     dispositions: list[str]
@@ -221,7 +223,7 @@ def place_virtual_call(request, payload: VirtualCallIn):
             talk_s=payload.talk_s,
         ),
     )
-    return 202, {"detail": _("The call is on its way.")}
+    return Status(202, {"detail": _("The call is on its way.")})
 
 
 class OriginateIn(Schema):
@@ -277,13 +279,16 @@ def originate_call(request, payload: OriginateIn):
         payload.agent, payload.number, payload.contact, payload.mode
     )
     if reply is None:
-        return 503, {"detail": _("The engine did not answer; try again.")}
+        return Status(503, {"detail": _("The engine did not answer; try again.")})
     if reply.get("event") != "dialing":
         field = "agent" if reply.get("code") in _AGENT_CODES else "number"
         raise ValidationError({field: [reply.get("message") or _("The call was refused.")]})
     call = reply["call"]
-    return 202, {
-        "call": call["id"],
-        "number": call["dialed_number"],
-        "contact_id": call["contact_id"],
-    }
+    return Status(
+        202,
+        {
+            "call": call["id"],
+            "number": call["dialed_number"],
+            "contact_id": call["contact_id"],
+        },
+    )

@@ -52,30 +52,3 @@ def announcement(what: str, position: int | None, wait_minutes: int | None) -> l
 def announcement_due(every_s: float, since: float, now: float) -> bool:
     """A waiting caller last told (or queued) at `since` is due another announcement."""
     return every_s > 0 and now - since >= every_s
-
-
-# What each announcement prompt says, per language: for generating demo prompts with a
-# speech synthesiser (espeak-ng reads the digits in the voice's language). A company
-# records its own voice instead; the names are what matters (docs/sip.md).
-_WORDS = {
-    "en": {
-        "queue-position": "Your position in the queue is",
-        "queue-wait": "Your expected waiting time is about",
-        "minutes": "minutes.",
-    },
-    "bn": {
-        "queue-position": "সারিতে আপনার অবস্থান",
-        "queue-wait": "আনুমানিক অপেক্ষার সময়",
-        "minutes": "মিনিট।",
-    },
-}
-
-
-def spoken_prompts(language: str, up_to: int = MAX_SPOKEN) -> dict[str, str]:
-    """Prompt name -> the text to speak, for every announcement prompt in `language`
-    (numbers 1..`up_to`). KeyError for a language without words here."""
-    texts = dict(_WORDS[language])
-    digits = "০১২৩৪৫৬৭৮৯" if language == "bn" else "0123456789"
-    for n in range(1, min(up_to, MAX_SPOKEN) + 1):
-        texts[number_prompt(n)] = "".join(digits[int(d)] for d in str(n))
-    return texts

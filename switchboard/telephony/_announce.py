@@ -1,9 +1,11 @@
 """Periodic announcements to callers waiting in a queue (position, expected wait).
 
-Every `announce_every_seconds` of waiting (per queue; 0 = never) the engine plays the
-prompts `core/announce.py` chooses, one after the other (each `PromptFinished` plays the
-next), then starts the music again. An announcement stops as soon as the call is no
-longer waiting (offered, connected, gone): no music is restarted over a ringing phone.
+After every `announce_every_seconds` of music (per queue; 0 = never), counted from joining
+the queue and then from the end of the last announcement, the engine plays the prompts
+`core/announce.py` chooses, one after the other (each `PromptFinished` plays the next),
+then starts the music again: however short the period, the caller hears music in between.
+An announcement stops as soon as the call is no longer waiting (offered, connected, gone):
+no music is restarted over a ringing phone.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Announcements:
             since = live.announced if live.announced is not None else live.queued
             if since is None or not announcement_due(card.announce_every_seconds, since, now):
                 continue
-            live.announced = now
+            live.announced = now  # when nothing is worth saying: the next try, a period on
             prompts = announcement(
                 card.announce, self.queue_position(live), self.expected_wait(live.queue)
             )
@@ -46,6 +48,7 @@ class Announcements:
         elif live.announcing:
             self.tel.play(live.id, live.announcing[0], live.language)
         else:
+            live.announced = self.clock.mono()  # the next period of music starts now
             self.tel.play_music(live.id)
         return True
 

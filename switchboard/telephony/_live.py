@@ -42,7 +42,7 @@ class LiveCall:
     talk_total: float = 0.0
     held_at: float | None = None  # monotonic, while on hold
     hold_total: float = 0.0  # part of the talk time the caller spent on hold
-    announced: float | None = None  # monotonic: the last queue announcement (_announce.py)
+    announced: float | None = None  # monotonic: the last queue announcement ended (_announce.py)
     announcing: list[str] = field(default_factory=list)  # its prompts still to play
     transfer_chain: list[dict] = field(default_factory=list)
     difficult: bool = False

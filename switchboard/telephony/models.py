@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from switchboard.acd.models import IvrMenu
+from switchboard.core.announce import MAX_SPOKEN, number_prompt
 
 digits_only = RegexValidator(r"^[0-9]{2,15}$", _("Use 2 to 15 digits, nothing else."))
 sip_username = RegexValidator(
@@ -116,12 +118,23 @@ class Trunk(models.Model):
         ]
 
 
-class PromptName(models.TextChoices):
-    GREETING = "greeting", _("greeting")
-    LANGUAGE = "language", _("language choice")
-    MENU = "menu", _("menu")
-    INVALID = "invalid", _("not an option")
-    MUSIC = "music", _("music on hold")
+def _prompt_names():
+    """Every prompt the engine plays: the IVR's, the music, the recording announcement, and
+    the words of a queue announcement (core/announce.py), one prompt per spoken number."""
+    yield "GREETING", ("greeting", _("greeting"))
+    yield "LANGUAGE", ("language", _("language choice"))
+    yield "MENU", ("menu", _("menu"))
+    yield "INVALID", ("invalid", _("not an option"))
+    yield "MUSIC", ("music", _("music on hold"))
+    yield "RECORDING_CONSENT", ("recording_consent", _("this call is recorded"))
+    yield "QUEUE_POSITION", ("queue-position", _("queue announcement: your position is"))
+    yield "QUEUE_WAIT", ("queue-wait", _("queue announcement: your expected wait is"))
+    yield "MINUTES", ("minutes", _("queue announcement: minutes"))
+    for n in range(1, MAX_SPOKEN + 1):
+        yield f"NUMBER_{n}", (number_prompt(n), format_lazy("{} {}", _("number"), n))
+
+
+PromptName = models.TextChoices("PromptName", list(_prompt_names()))
 
 
 class PromptLanguage(models.TextChoices):

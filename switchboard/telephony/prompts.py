@@ -14,6 +14,7 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from switchboard.core.announce import MAX_SPOKEN, number_prompt
 from switchboard.telephony.audio import BITS, CHANNELS, RATE
 
 TOOLS = {"espeak-ng": "espeak-ng", "sox": "sox"}  # binary: Debian package
@@ -97,4 +98,23 @@ def texts_for(menu, language: str) -> dict[str, list[tuple[str, str]]]:
         texts["greeting"] = [(language, greeting)]
     if choice.strip():
         texts["menu"] = [(language, choice)]
+    return texts
+
+
+DIGITS = {"bn": "০১২৩৪৫৬৭৮৯", "en": "0123456789"}
+
+
+def common_texts(language: str, up_to: int = MAX_SPOKEN) -> dict[str, str]:
+    """What the prompts shared by every menu say in `language`: the recording announcement
+    and the words of a queue announcement, one prompt per number 1..`up_to` (digits, which
+    espeak-ng reads in the voice's language)."""
+    with translation.override(language):
+        texts = {
+            "recording_consent": _("This call may be recorded for quality and training."),
+            "queue-position": _("Your position in the queue is"),
+            "queue-wait": _("Your expected waiting time is about"),
+            "minutes": _("minutes."),
+        }
+    for n in range(1, min(up_to, MAX_SPOKEN) + 1):
+        texts[number_prompt(n)] = "".join(DIGITS[language][int(d)] for d in str(n))
     return texts

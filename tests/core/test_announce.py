@@ -48,14 +48,3 @@ def test_an_announcement_is_due_every_period_and_never_when_off():
     assert not announcement_due(30, since=100.0, now=129.9)
     assert announcement_due(30, since=100.0, now=130.0)
     assert not announcement_due(0, since=0.0, now=10_000.0)
-
-
-def test_every_announcement_prompt_has_words_in_both_languages():
-    from switchboard.core.announce import spoken_prompts
-
-    needed = {"queue-position", "queue-wait", "minutes"} | {f"number-{n}" for n in (1, 42, 99)}
-    for language in ("en", "bn"):
-        assert needed <= set(spoken_prompts(language))
-    assert spoken_prompts("bn")["number-42"] == "৪২"
-    assert spoken_prompts("en", up_to=3)["number-3"] == "3"
-    assert "number-4" not in spoken_prompts("en", up_to=3)

@@ -23,14 +23,19 @@ class TellingCarrier(VirtualCarrier):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.told: list[str] = []
+        self.at: list[float] = []  # the engine's clock when each was played
 
     def play(self, call: str, prompt: str, language: str) -> None:
-        self.told.append(prompt)
+        self._tell(prompt)
         super().play(call, prompt, language)
 
     def play_music(self, call: str) -> None:
-        self.told.append("music")
+        self._tell("music")
         super().play_music(call)
+
+    def _tell(self, what: str) -> None:
+        self.told.append(what)
+        self.at.append(asyncio.get_running_loop().time())
 
 
 def run_telling_floor(scenario):
@@ -83,3 +88,25 @@ def test_a_queue_without_announcements_only_plays_music(rahim):
 
     told = run_telling_floor(scenario)
     assert "queue-position" not in told and told[-1] == "music"
+
+
+def test_the_period_between_announcements_is_music_however_long_an_announcement_is(rahim):
+    Queue.objects.filter(code="orders").update(announce_every_seconds=1, announce="position")
+
+    async def scenario(floor):
+        floor.call(digits=["2", "1"], patience=600.0)
+        told = floor.carrier.told
+        while told.count("queue-position") < 2:
+            await asyncio.sleep(0.02)
+        return list(zip(told, floor.carrier.at, strict=True))
+
+    played = run_telling_floor(scenario)
+    first = next(n for n, (what, _) in enumerate(played) if what == "queue-position")
+    assert [what for what, _ in played[first : first + 4]] == [
+        "queue-position",
+        "number-1",
+        "music",
+        "queue-position",
+    ]
+    music_again, second = played[first + 2][1], played[first + 3][1]
+    assert second - music_again >= 1.0  # a whole period of music, not straight on

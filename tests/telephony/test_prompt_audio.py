@@ -14,7 +14,8 @@ from django.core.management import call_command
 from switchboard.acd.models import IvrMenu
 from switchboard.telephony.actions import check_save_prompt
 from switchboard.telephony.audio import AudioError, read_wav_header, to_prompt_wav
-from switchboard.telephony.models import Prompt
+from switchboard.telephony.models import Prompt, PromptName
+from switchboard.telephony.prompts import common_texts
 
 from .conftest import NUMBER
 from .sip.conftest import need
@@ -109,6 +110,22 @@ def spoken_menu(deshi_bazar):
     return menu
 
 
+COMMON = len(common_texts("en"))  # recording announcement, queue words, numbers 1..99
+MADE = 8 + 2 * COMMON + 1  # the menu's four per language, the common per language, music
+
+
+def test_every_common_prompt_has_words_in_both_languages():
+    needed = {"recording_consent", "queue-position", "queue-wait", "minutes"}
+    needed |= {f"number-{n}" for n in (1, 42, 99)}
+    for language in ("en", "bn"):
+        assert needed <= set(common_texts(language))
+        assert set(common_texts(language)) <= set(PromptName.values)
+    assert common_texts("bn")["number-42"] == "৪২"
+    assert common_texts("bn")["queue-position"] != common_texts("en")["queue-position"]
+    assert common_texts("en", up_to=3)["number-3"] == "3"
+    assert "number-4" not in common_texts("en", up_to=3)
+
+
 def test_make_demo_prompts_speaks_every_prompt_per_language_and_plays_music(
     spoken_menu, settings, tmp_path
 ):
@@ -116,13 +133,19 @@ def test_make_demo_prompts_speaks_every_prompt_per_language_and_plays_music(
     settings.MEDIA_ROOT = tmp_path
     out = io.StringIO()
     call_command("make_demo_prompts", stdout=out)
-    assert "9 made, 0 kept" in out.getvalue()
+    assert f"{MADE} made, 0 kept" in out.getvalue()
     made = {(p.menu_id, p.name, p.language): p for p in Prompt.objects.all()}
     for language in ("bn", "en"):
         for name in ("greeting", "language", "menu", "invalid"):
             prompt = made.pop((spoken_menu.pk, name, language))
             assert prompt.generated and prompt.duration_ms > 300
             assert loudness(prompt.audio.read()) > 300, (name, language)
+        for name in common_texts(language):
+            prompt = made.pop((None, name, language))
+            assert prompt.generated and prompt.duration_ms > 200, (name, language)
+        for name in ("recording_consent", "queue-position", "number-7", "minutes"):
+            audio = Prompt.objects.get(menu=None, name=name, language=language).audio.read()
+            assert loudness(audio) > 300, (name, language)
     music = made.pop((None, "music", ""))
     assert music.duration_ms >= 4000 and loudness(music.audio.read()) > 300
     assert made == {}
@@ -140,10 +163,10 @@ def test_make_demo_prompts_runs_twice_and_never_replaces_an_uploaded_prompt(
     call_command("make_demo_prompts", stdout=io.StringIO())
     again = io.StringIO()
     call_command("make_demo_prompts", stdout=again)
-    assert "0 made, 9 kept" in again.getvalue()
+    assert f"0 made, {MADE} kept" in again.getvalue()
     forced = io.StringIO()
     call_command("make_demo_prompts", "--force", stdout=forced)
-    assert "8 made, 1 kept" in forced.getvalue()
+    assert f"{MADE - 1} made, 1 kept" in forced.getvalue()
     mine.refresh_from_db()
     assert not mine.generated and mine.duration_ms == 500
-    assert len(list((tmp_path / "prompts").iterdir())) == Prompt.objects.count() == 9
+    assert len(list((tmp_path / "prompts").iterdir())) == Prompt.objects.count() == MADE

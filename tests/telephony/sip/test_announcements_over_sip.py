@@ -1,5 +1,6 @@
 """Queue announcements over SIP: prompts spoken by espeak-ng per language (the names of
-core/announce.py), played to the waiting caller by rtpengine, then the music again."""
+core/announce.py, the words of telephony/prompts.py), played to the waiting caller by
+rtpengine, then the music again."""
 
 import asyncio
 import subprocess
@@ -9,7 +10,7 @@ import pytest
 from switchboard.acd.floor import Command, Event
 from switchboard.acd.models import Queue
 from switchboard.calls.models import Call, Outcome
-from switchboard.core.announce import spoken_prompts
+from switchboard.telephony.prompts import common_texts
 from switchboard.telephony.sip.config import SipConfig, parse_trunks
 
 from ..conftest import NASREEN
@@ -27,7 +28,7 @@ def announcement_prompts(short_prompts):  # noqa: F811
     for language, voice in (("en", "en"), ("bn", "bn")):
         folder = short_prompts / language
         folder.mkdir()
-        for name, text in spoken_prompts(language, up_to=3).items():
+        for name, text in common_texts(language, up_to=3).items():
             raw = folder / f"{name}.raw.wav"
             subprocess.run(["espeak-ng", "-v", voice, "-w", raw, text], check=True, timeout=20)
             subprocess.run(

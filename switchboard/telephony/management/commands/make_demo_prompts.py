@@ -1,9 +1,13 @@
 """Write the demo's prompts: greeting, language, menu and invalid per menu and language
-(espeak-ng speaking the menu's own texts), and music on hold (sox synth) for every menu.
+(espeak-ng speaking the menu's own texts); for every menu, per language, the recording
+announcement and the words of the queue announcements; and music on hold (sox synth).
 
 Idempotent: a prompt already there is kept (`--force` remakes the generated ones); a prompt
 someone uploaded is never replaced.
 """
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -40,15 +44,25 @@ class Command(BaseCommand):
             kept += 1
             return False
 
+        # (menu, name, language) -> the (language, text) parts to speak
+        to_speak: dict[tuple, list[tuple[str, str]]] = {}
         for menu in IvrMenu.objects.order_by("dialed_number"):
             for language in LANGUAGES:
                 for name, parts in prompts.texts_for(menu, language).items():
                     if wanted(menu.pk, name, language):
-                        audio = prompts.speak(parts)
-                        check_save_prompt(
-                            menu=menu, name=name, language=language, data=audio, generated=True
-                        )
-                        made += 1
+                        to_speak[(menu, name, language)] = parts
+        for language in LANGUAGES:
+            for name, text in prompts.common_texts(language).items():
+                if wanted(None, name, language):
+                    to_speak[(None, name, language)] = [(language, text)]
+        # espeak-ng and sox are separate processes: run a few at once.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            spoken = pool.map(prompts.speak, to_speak.values())
+            for (menu, name, language), audio in zip(to_speak, spoken, strict=True):
+                check_save_prompt(
+                    menu=menu, name=name, language=language, data=audio, generated=True
+                )
+                made += 1
         if wanted(None, "music", ""):
             check_save_prompt(
                 menu=None, name="music", language="", data=prompts.music(), generated=True

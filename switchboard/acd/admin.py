@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from switchboard.acd.models import (
     AgentProfile,
@@ -61,11 +62,19 @@ class AgentSkillInline(admin.TabularInline):
 
 @admin.register(AgentProfile)
 class AgentProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "extension", "auto_answer", "is_bot")
+    list_display = ("user", "sip_extension", "auto_answer", "is_bot")
     list_filter = ("is_bot", "auto_answer")
-    search_fields = ("user__username", "extension")
+    search_fields = ("user__username", "user__sip_extension__number")
     raw_id_fields = ("user",)
     inlines = [AgentSkillInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user__sip_extension")
+
+    @admin.display(description=_("SIP extension"), ordering="user__sip_extension__number")
+    def sip_extension(self, profile) -> str:
+        extension = getattr(profile.user, "sip_extension", None)
+        return extension.number if extension is not None else ""
 
 
 @admin.register(AgentStatus)

@@ -98,9 +98,8 @@ def load(out) -> None:
             IvrOption.objects.create(menu=menu, digit=digit, queue=queues[code], reason=code)
 
     every_skill = dict.fromkeys(skills, 7)
-    people = {u.username: u for u in User.objects.filter(username__in=["agent1", "agent2"])}
-    for username, user in people.items():
-        _profile(user, every_skill, extension={"agent1": "1001", "agent2": "1002"}[username])
+    for user in User.objects.filter(username__in=["agent1", "agent2"]):
+        _profile(user, every_skill)
     existing_bots = set(
         User.objects.filter(username__startswith="bot").values_list("username", flat=True)
     )
@@ -119,14 +118,12 @@ def load(out) -> None:
             "complaints": 2 + (i * 3) % 8,
             "info": 6,
         }
-        _profile(user, levels, extension="", is_bot=True)
+        _profile(user, levels, is_bot=True)
     out.write(f"Demo floor: {len(queues)} queues, IVR on {DEMO_NUMBER}, {BOTS} simulated agents.")
 
 
-def _profile(user, levels, *, extension, is_bot=False):
-    profile, created = AgentProfile.objects.get_or_create(
-        user=user, defaults={"extension": extension, "is_bot": is_bot}
-    )
+def _profile(user, levels, *, is_bot=False):
+    profile, created = AgentProfile.objects.get_or_create(user=user, defaults={"is_bot": is_bot})
     if created:
         skills = {s.code: s for s in Skill.objects.all()}
         AgentSkill.objects.bulk_create(

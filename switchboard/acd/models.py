@@ -161,7 +161,8 @@ class BreakReason(BilingualName):
 
 
 class AgentProfile(models.Model):
-    """An operator as the router sees them: skills, phone extension, desk settings."""
+    """An operator as the router sees them: skills and desk settings (their SIP phone is a
+    telephony.Extension)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -169,7 +170,6 @@ class AgentProfile(models.Model):
         related_name="agent_profile",
         verbose_name=_("user"),
     )
-    extension = models.CharField(_("SIP extension"), max_length=20, blank=True)
     auto_answer = models.BooleanField(_("answer offered calls automatically"), default=False)
     is_bot = models.BooleanField(
         _("simulated agent"),

@@ -21,7 +21,7 @@ async def _empty_channel_layer():
 
 @pytest.fixture
 def profiled_agent(agent):
-    AgentProfile.objects.create(user=agent, extension="1001")
+    AgentProfile.objects.create(user=agent)
     return agent
 
 

@@ -146,3 +146,18 @@ def test_an_uploaded_prompt_can_be_heard_in_admin_and_only_by_staff(
     assert response["Content-Type"] == "audio/wav"
     assert b"".join(response.streaming_content) == data
     assert agent_client.get(audio_url).status_code == 302  # to the admin's login
+
+
+def test_the_agents_admin_shows_each_operators_phone_and_finds_them_by_it(admin_client_, rahim):
+    from switchboard.telephony.actions import check_save_extension
+
+    check_save_extension(None, user=rahim, number="1001", password="a-long-secret")
+    listed = admin_client_.get("/admin/acd/agentprofile/")
+    assert listed.status_code == 200
+    row = re.search(r"<tr>.*?</tr>", listed.content.decode().split("<tbody>")[1], re.S)
+    assert rahim.username in row.group(0) and "1001" in row.group(0)
+    found = admin_client_.get("/admin/acd/agentprofile/", {"q": "1001"}).content.decode()
+    assert rahim.username in found
+    assert (
+        "0 results" in admin_client_.get("/admin/acd/agentprofile/", {"q": "1999"}).content.decode()
+    )

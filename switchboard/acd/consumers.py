@@ -43,6 +43,7 @@ FIELDS = {
     "caller": str,
     "digits": list,
     "talk_s": float,
+    "patience_s": float,
     "number": str,
     "contact": int,
     "mode": str,

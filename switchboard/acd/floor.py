@@ -26,7 +26,7 @@ Payloads (all JSON-safe; ids of users are ints, ids of calls are UUID strings):
                                -- click-to-call; "confirm": true also sends `dialing` to reply_to
     finish_wrap_up {"call"}    -- the web has saved the disposition; end after-call work
     set_agent_state {"agent": user id, "state": "available" | "break" | "logged_out", "reason"}
-    place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s"}  -- demo and tests
+    place_virtual_call {"caller": E.164, "digits": ["1", "2"], "talk_s", "patience_s"}  -- demo, tests
     monitor {"call", "mode": "listen" | "whisper" | "barge"}   stop_monitor {"call"}
                                             -- a supervisor's own phone joins a connected
                                                call (SIP only)

@@ -182,6 +182,9 @@ class VirtualCallIn(Schema):
         description='What the caller presses at each menu question, e.g. ["2", "1"]; "" is silence.',
     )
     talk_s: float | None = Field(None, ge=1, description="How long the caller talks once answered.")
+    patience_s: float | None = Field(
+        None, ge=1, description="How long the caller waits in a queue before hanging up."
+    )
 
 
 class Accepted(Schema):
@@ -221,6 +224,7 @@ def place_virtual_call(request, payload: VirtualCallIn):
             caller=caller,
             digits=payload.digits,
             talk_s=payload.talk_s,
+            patience_s=payload.patience_s,
         ),
     )
     return Status(202, {"detail": _("The call is on its way.")})

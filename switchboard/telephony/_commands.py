@@ -332,9 +332,11 @@ class Commands:
             isinstance(digits, list) and all(isinstance(d, str) and len(d) <= 1 for d in digits)
         ):
             raise Refused("bad_digits", _('Digits must be a list of single keys, e.g. ["1", "2"].'))
-        talk = message.get("talk_s")
+        talk, patience = message.get("talk_s"), message.get("patience_s")
         script = CallerScript(
-            digits=digits, talk_s=float(talk) if isinstance(talk, int | float) else None
+            digits=digits,
+            talk_s=float(talk) if isinstance(talk, int | float) else None,
+            patience_s=float(patience) if isinstance(patience, int | float) else None,
         )
         place(caller=message.get("caller") or None, script=script)
 

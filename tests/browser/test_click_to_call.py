@@ -83,7 +83,13 @@ def test_an_agent_transfers_a_caller_to_an_outside_number_and_the_record_says_so
         desk.locator("#go-available").click()
     desk.locator('#state[data-state="available"]').wait_for()
 
-    status, _ = live.api("POST", "/api/floor/virtual-calls", {"digits": ["2", "1"], "talk_s": 600})
+    # A patient caller: a random patience (divided by the simulator's speed) could hang up
+    # before a loaded browser shows the offer.
+    status, _ = live.api(
+        "POST",
+        "/api/floor/virtual-calls",
+        {"digits": ["2", "1"], "talk_s": 600, "patience_s": 600},
+    )
     assert status == 202
     desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)
     desk.locator("#accept").click()

@@ -28,7 +28,11 @@ def test_a_supervisor_reaches_listen_by_keyboard_and_is_told_the_virtual_carrier
         page.locator("#connection.ok").wait_for()
     desk.locator("#go-available").click()
     desk.locator('#state[data-state="available"]').wait_for()
-    status, _ = live.api("POST", "/api/floor/virtual-calls", {"digits": ["2", "1"], "talk_s": 600})
+    status, _ = live.api(
+        "POST",
+        "/api/floor/virtual-calls",
+        {"digits": ["2", "1"], "talk_s": 600, "patience_s": 600},
+    )
     assert status == 202
     desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)
     row = wall.locator("#call-table tr[data-call]")

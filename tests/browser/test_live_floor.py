@@ -60,6 +60,7 @@ def test_a_virtual_call_pops_the_callers_card_and_the_call_lands_on_the_timeline
             "caller": contact["phones"][0]["e164"],
             "digits": ["2", "1"],
             "talk_s": 600,
+            "patience_s": 600,
         },
     )
     assert status == 202
@@ -118,6 +119,7 @@ def test_during_a_virtual_call_the_operator_takes_an_order_with_its_promotion(br
             "caller": contact["phones"][0]["e164"],
             "digits": ["2", "1"],
             "talk_s": 600,
+            "patience_s": 600,
         },
     )
     assert status == 202
@@ -177,6 +179,7 @@ def test_a_forwarded_complaint_arrives_with_its_ticket_on_the_department_members
             "caller": contact["phones"][0]["e164"],
             "digits": ["2", "2"],
             "talk_s": 600,
+            "patience_s": 600,
         },
     )
     desk.locator("#offer:not([hidden])").wait_for(timeout=30_000)

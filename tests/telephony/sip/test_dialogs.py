@@ -140,10 +140,11 @@ async def test_a_re_invite_from_the_operators_phone_moves_its_media_and_both_sti
         await until_heard(operator.sock, 0x55, lambda: caller.send(0x55))
         await until_heard(caller.sock, 0x44, lambda: operator.send(0x44))
         # Media moves at rtpengine's offer, before our 200 to the re-INVITE: hang up only
-        # once that 200 is on its way (queued to sippy ahead of the BYE), as the phone
-        # expects it first.
+        # once that 200 has gone out, as the phone expects it first. sippy sends from
+        # several threads, so a 200 and a BYE sent back to back may cross: wait a moment.
         while f" {operator.port} " not in (telephony._calls[call].leg.sdp or ""):
             await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)
         telephony.hang_up(call)
         for task in (carrier, phone):
             result = await task
